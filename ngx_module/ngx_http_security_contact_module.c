@@ -1,0 +1,1224 @@
+/*
+ * Copyright (C) nginx-security-contact developers
+ *
+ * The nginx glue of the security contact window: directives, configuration
+ * merge, and the handler that answers /.well-known/security.txt.  The rules
+ * of RFC 9116 and the rendering live in the pure core (sc_sectxt.c).
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <sodium.h>
+
+#include "sc_sectxt.h"
+
+
+#define NGX_HTTP_SECURITY_TXT_URI       "/.well-known/security.txt"
+#define NGX_HTTP_SECURITY_TXT_OLD_URI   "/security.txt"
+
+#define NGX_HTTP_SECURITY_TXT_ETAG_LEN  16
+
+/* the review date is warned about from this long before it */
+#define NGX_HTTP_SECURITY_TXT_REVIEW_WARN  (30 * 86400)
+
+
+typedef enum {
+    NGX_HTTP_SECURITY_TXT_CANONICAL_AUTO = 0,
+    NGX_HTTP_SECURITY_TXT_CANONICAL_OFF,
+    NGX_HTTP_SECURITY_TXT_CANONICAL_LIST
+} ngx_http_security_txt_canonical_e;
+
+
+typedef struct {
+    ngx_str_t                      name;
+    ngx_http_complex_value_t       value;
+} ngx_http_security_txt_field_t;
+
+
+typedef struct {
+    ngx_flag_t                     enable;
+
+    /* arrays of ngx_http_complex_value_t, one per value, in order */
+    ngx_array_t                   *lists[SC_FIELD_MAX];
+
+    /* extension fields: ngx_http_security_txt_field_t */
+    ngx_array_t                   *fields;
+
+    ngx_int_t                      canonical;
+
+    time_t                         window;
+    time_t                         renew;
+    time_t                         review_by;     /* -1: none */
+
+    ngx_flag_t                     https_only;
+
+    /* where "security_txt on" was set, for the error of a missing Contact */
+    ngx_str_t                      enable_file;
+    ngx_uint_t                     enable_line;
+
+    /* worker state: the boundary last rendered, to log renewals once */
+    time_t                         last_boundary;
+} ngx_http_security_txt_srv_conf_t;
+
+
+static ngx_int_t ngx_http_security_txt_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_security_txt_serve(ngx_http_request_t *r,
+    ngx_http_security_txt_srv_conf_t *stcf);
+static ngx_int_t ngx_http_security_txt_redirect(ngx_http_request_t *r,
+    ngx_str_t *path);
+static ngx_int_t ngx_http_security_txt_render(ngx_http_request_t *r,
+    ngx_http_security_txt_srv_conf_t *stcf, time_t boundary, ngx_str_t *out);
+static time_t ngx_http_security_txt_expires(
+    ngx_http_security_txt_srv_conf_t *stcf, time_t boundary);
+static void ngx_http_security_txt_host(ngx_http_request_t *r, ngx_str_t *host);
+static void ngx_http_security_txt_review_log(ngx_log_t *log,
+    ngx_uint_t level, ngx_http_security_txt_srv_conf_t *stcf, time_t now,
+    ngx_str_t *where);
+
+static char *ngx_http_security_txt(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_security_txt_list(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_security_txt_canonical(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_security_txt_field(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_security_txt_expires_slot(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_security_txt_review_by(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static ngx_int_t ngx_http_security_txt_compile(ngx_conf_t *cf,
+    ngx_command_t *cmd, sc_field_kind_t kind, ngx_str_t *name,
+    ngx_str_t *value, ngx_http_complex_value_t *cv);
+
+static void *ngx_http_security_contact_create_srv_conf(ngx_conf_t *cf);
+static char *ngx_http_security_contact_merge_srv_conf(ngx_conf_t *cf,
+    void *parent, void *child);
+static ngx_int_t ngx_http_security_contact_init(ngx_conf_t *cf);
+
+
+#define ngx_http_security_txt_list_offset(kind)                               \
+    (offsetof(ngx_http_security_txt_srv_conf_t, lists)                        \
+     + (kind) * sizeof(ngx_array_t *))
+
+
+static ngx_uint_t  ngx_http_security_txt_kinds[SC_FIELD_MAX] = {
+    SC_FIELD_COMMENT, SC_FIELD_CONTACT, SC_FIELD_EXPIRES,
+    SC_FIELD_ENCRYPTION, SC_FIELD_ACKNOWLEDGMENTS,
+    SC_FIELD_PREFERRED_LANGUAGES, SC_FIELD_CANONICAL, SC_FIELD_POLICY,
+    SC_FIELD_HIRING, SC_FIELD_CSAF, SC_FIELD_EXTENSION
+};
+
+
+static ngx_command_t  ngx_http_security_contact_commands[] = {
+
+    { ngx_string("security_txt"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_FLAG,
+      ngx_http_security_txt,
+      NGX_HTTP_SRV_CONF_OFFSET,
+      offsetof(ngx_http_security_txt_srv_conf_t, enable),
+      NULL },
+
+    { ngx_string("security_txt_contact"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_1MORE,
+      ngx_http_security_txt_list,
+      NGX_HTTP_SRV_CONF_OFFSET,
+      ngx_http_security_txt_list_offset(SC_FIELD_CONTACT),
+      &ngx_http_security_txt_kinds[SC_FIELD_CONTACT] },
+
+    { ngx_string("security_txt_expires"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_TAKE12,
+      ngx_http_security_txt_expires_slot,
+      NGX_HTTP_SRV_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("security_txt_review_by"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_TAKE1,
+      ngx_http_security_txt_review_by,
+      NGX_HTTP_SRV_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("security_txt_encryption"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_1MORE,
+      ngx_http_security_txt_list,
+      NGX_HTTP_SRV_CONF_OFFSET,
+      ngx_http_security_txt_list_offset(SC_FIELD_ENCRYPTION),
+      &ngx_http_security_txt_kinds[SC_FIELD_ENCRYPTION] },
+
+    { ngx_string("security_txt_acknowledgments"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_1MORE,
+      ngx_http_security_txt_list,
+      NGX_HTTP_SRV_CONF_OFFSET,
+      ngx_http_security_txt_list_offset(SC_FIELD_ACKNOWLEDGMENTS),
+      &ngx_http_security_txt_kinds[SC_FIELD_ACKNOWLEDGMENTS] },
+
+    { ngx_string("security_txt_policy"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_1MORE,
+      ngx_http_security_txt_list,
+      NGX_HTTP_SRV_CONF_OFFSET,
+      ngx_http_security_txt_list_offset(SC_FIELD_POLICY),
+      &ngx_http_security_txt_kinds[SC_FIELD_POLICY] },
+
+    { ngx_string("security_txt_hiring"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_1MORE,
+      ngx_http_security_txt_list,
+      NGX_HTTP_SRV_CONF_OFFSET,
+      ngx_http_security_txt_list_offset(SC_FIELD_HIRING),
+      &ngx_http_security_txt_kinds[SC_FIELD_HIRING] },
+
+    { ngx_string("security_txt_csaf"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_1MORE,
+      ngx_http_security_txt_list,
+      NGX_HTTP_SRV_CONF_OFFSET,
+      ngx_http_security_txt_list_offset(SC_FIELD_CSAF),
+      &ngx_http_security_txt_kinds[SC_FIELD_CSAF] },
+
+    { ngx_string("security_txt_preferred_languages"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_1MORE,
+      ngx_http_security_txt_list,
+      NGX_HTTP_SRV_CONF_OFFSET,
+      ngx_http_security_txt_list_offset(SC_FIELD_PREFERRED_LANGUAGES),
+      &ngx_http_security_txt_kinds[SC_FIELD_PREFERRED_LANGUAGES] },
+
+    { ngx_string("security_txt_canonical"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_1MORE,
+      ngx_http_security_txt_canonical,
+      NGX_HTTP_SRV_CONF_OFFSET,
+      ngx_http_security_txt_list_offset(SC_FIELD_CANONICAL),
+      &ngx_http_security_txt_kinds[SC_FIELD_CANONICAL] },
+
+    { ngx_string("security_txt_field"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_TAKE2,
+      ngx_http_security_txt_field,
+      NGX_HTTP_SRV_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("security_txt_comment"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_1MORE,
+      ngx_http_security_txt_list,
+      NGX_HTTP_SRV_CONF_OFFSET,
+      ngx_http_security_txt_list_offset(SC_FIELD_COMMENT),
+      &ngx_http_security_txt_kinds[SC_FIELD_COMMENT] },
+
+    { ngx_string("security_txt_https_only"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_SRV_CONF_OFFSET,
+      offsetof(ngx_http_security_txt_srv_conf_t, https_only),
+      NULL },
+
+      ngx_null_command
+};
+
+
+static ngx_http_module_t  ngx_http_security_contact_module_ctx = {
+    NULL,                                  /* preconfiguration */
+    ngx_http_security_contact_init,        /* postconfiguration */
+
+    NULL,                                  /* create main configuration */
+    NULL,                                  /* init main configuration */
+
+    ngx_http_security_contact_create_srv_conf, /* create server config */
+    ngx_http_security_contact_merge_srv_conf,  /* merge server config */
+
+    NULL,                                  /* create location configuration */
+    NULL                                   /* merge location configuration */
+};
+
+
+ngx_module_t  ngx_http_security_contact_module = {
+    NGX_MODULE_V1,
+    &ngx_http_security_contact_module_ctx, /* module context */
+    ngx_http_security_contact_commands,    /* module directives */
+    NGX_HTTP_MODULE,                       /* module type */
+    NULL,                                  /* init master */
+    NULL,                                  /* init module */
+    NULL,                                  /* init process */
+    NULL,                                  /* init thread */
+    NULL,                                  /* exit thread */
+    NULL,                                  /* exit process */
+    NULL,                                  /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+
+/*
+ * Runs in the server rewrite phase, before any location is chosen and
+ * before the rewrite module's own server-level rules, so that no location,
+ * "return" or "rewrite" of a tenant can take the two paths over
+ * (RFC 9116 section 5.6).
+ */
+
+static ngx_int_t
+ngx_http_security_txt_handler(ngx_http_request_t *r)
+{
+    ngx_str_t                          *path;
+    ngx_table_elt_t                    *allow;
+    ngx_http_security_txt_srv_conf_t   *stcf;
+
+    static ngx_str_t  well_known = ngx_string(NGX_HTTP_SECURITY_TXT_URI);
+
+    stcf = ngx_http_get_module_srv_conf(r, ngx_http_security_contact_module);
+
+    if (!stcf->enable) {
+        return NGX_DECLINED;
+    }
+
+    if (r->uri.len == sizeof(NGX_HTTP_SECURITY_TXT_URI) - 1
+        && ngx_strncmp(r->uri.data, NGX_HTTP_SECURITY_TXT_URI,
+                       sizeof(NGX_HTTP_SECURITY_TXT_URI) - 1) == 0)
+    {
+        path = NULL;
+
+    } else if (r->uri.len == sizeof(NGX_HTTP_SECURITY_TXT_OLD_URI) - 1
+               && ngx_strncmp(r->uri.data, NGX_HTTP_SECURITY_TXT_OLD_URI,
+                              sizeof(NGX_HTTP_SECURITY_TXT_OLD_URI) - 1) == 0)
+    {
+        path = &well_known;
+
+    } else {
+        return NGX_DECLINED;
+    }
+
+    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+        allow = ngx_list_push(&r->headers_out.headers);
+        if (allow == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        allow->hash = 1;
+        ngx_str_set(&allow->key, "Allow");
+        ngx_str_set(&allow->value, "GET, HEAD");
+
+        return NGX_HTTP_NOT_ALLOWED;
+    }
+
+#if (NGX_HTTP_SSL)
+    if (r->connection->ssl == NULL && stcf->https_only) {
+        return ngx_http_security_txt_redirect(r, &well_known);
+    }
+#else
+    if (stcf->https_only) {
+        return ngx_http_security_txt_redirect(r, &well_known);
+    }
+#endif
+
+    if (path) {
+        return ngx_http_security_txt_redirect(r, path);
+    }
+
+    return ngx_http_security_txt_serve(r, stcf);
+}
+
+
+static ngx_int_t
+ngx_http_security_txt_redirect(ngx_http_request_t *r, ngx_str_t *path)
+{
+    u_char            *p;
+    ngx_str_t          host;
+    ngx_table_elt_t   *location;
+
+    if (ngx_http_discard_request_body(r) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_http_security_txt_host(r, &host);
+
+    location = ngx_list_push(&r->headers_out.headers);
+    if (location == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = ngx_pnalloc(r->pool, sizeof("https://") - 1 + host.len + path->len);
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    location->hash = 1;
+    ngx_str_set(&location->key, "Location");
+    location->value.data = p;
+
+    p = ngx_cpymem(p, "https://", sizeof("https://") - 1);
+    p = ngx_cpymem(p, host.data, host.len);
+    p = ngx_cpymem(p, path->data, path->len);
+
+    location->value.len = p - location->value.data;
+
+    ngx_http_clear_location(r);
+    r->headers_out.location = location;
+
+    return NGX_HTTP_MOVED_PERMANENTLY;
+}
+
+
+static ngx_int_t
+ngx_http_security_txt_serve(ngx_http_request_t *r,
+    ngx_http_security_txt_srv_conf_t *stcf)
+{
+    u_char            *p;
+    time_t             now, boundary;
+    ngx_int_t          rc;
+    ngx_buf_t         *b;
+    ngx_str_t          body;
+    ngx_chain_t        out;
+    ngx_table_elt_t   *etag, *cc;
+    u_char             digest[NGX_HTTP_SECURITY_TXT_ETAG_LEN];
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    now = ngx_time();
+    boundary = sc_renewal_boundary(now, stcf->renew);
+
+    rc = ngx_http_security_txt_render(r, stcf, boundary, &body);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    /* a strong validator: the digest of exactly the bytes served */
+
+    crypto_generichash(digest, sizeof(digest), body.data, body.len, NULL, 0);
+
+    etag = ngx_list_push(&r->headers_out.headers);
+    if (etag == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = ngx_pnalloc(r->pool, 2 + 2 * sizeof(digest));
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    etag->hash = 1;
+    ngx_str_set(&etag->key, "ETag");
+    etag->value.data = p;
+
+    *p++ = '"';
+    p = ngx_hex_dump(p, digest, sizeof(digest));
+    *p++ = '"';
+
+    etag->value.len = p - etag->value.data;
+
+    ngx_http_clear_etag(r);
+    r->headers_out.etag = etag;
+
+    /* caches keep the file no later than the next renewal boundary */
+
+    cc = ngx_list_push(&r->headers_out.headers);
+    if (cc == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = ngx_pnalloc(r->pool, sizeof("max-age=") - 1 + NGX_TIME_T_LEN);
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    cc->hash = 1;
+    ngx_str_set(&cc->key, "Cache-Control");
+    cc->value.data = p;
+    cc->value.len = ngx_sprintf(p, "max-age=%T", boundary + stcf->renew - now)
+                    - p;
+
+    r->headers_out.status = NGX_HTTP_OK;
+    r->headers_out.content_length_n = body.len;
+    r->headers_out.last_modified_time = boundary;
+
+    ngx_str_set(&r->headers_out.content_type, "text/plain; charset=utf-8");
+    r->headers_out.content_type_len = sizeof("text/plain") - 1;
+    r->headers_out.content_type_lowcase = NULL;
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->pos = body.data;
+    b->last = body.data + body.len;
+    b->memory = 1;
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
+/*
+ * Evaluates every field for this request, checks the result against
+ * RFC 9116 (values with variables are only known now) and renders it.
+ * A file that would break a MUST is not served.
+ */
+
+static ngx_int_t
+ngx_http_security_txt_render(ngx_http_request_t *r,
+    ngx_http_security_txt_srv_conf_t *stcf, time_t boundary, ngx_str_t *out)
+{
+    u_char                          *p, *last;
+    size_t                           n, max, len, bad;
+    time_t                           expires;
+    ngx_str_t                        value, host;
+    ngx_uint_t                       kind, i, level;
+    sc_field_t                      *fields, *f;
+    const char                      *rule, *name;
+    ngx_http_complex_value_t        *cv;
+    ngx_http_security_txt_field_t   *ext;
+    u_char                           date[SC_RFC3339_LEN];
+
+    max = 2;
+
+    for (kind = 0; kind < SC_FIELD_MAX; kind++) {
+        if (stcf->lists[kind]) {
+            max += stcf->lists[kind]->nelts;
+        }
+    }
+
+    if (stcf->fields) {
+        max += stcf->fields->nelts;
+    }
+
+    fields = ngx_palloc(r->pool, max * sizeof(sc_field_t));
+    if (fields == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    n = 0;
+
+    for (kind = 0; kind < SC_FIELD_EXTENSION; kind++) {
+
+        if (kind == SC_FIELD_EXPIRES) {
+            expires = ngx_http_security_txt_expires(stcf, boundary);
+            sc_rfc3339(date, expires);
+
+            f = &fields[n++];
+            f->kind = SC_FIELD_EXPIRES;
+            f->value.data = date;
+            f->value.len = SC_RFC3339_LEN;
+            continue;
+        }
+
+        if (kind == SC_FIELD_CANONICAL
+            && stcf->canonical == NGX_HTTP_SECURITY_TXT_CANONICAL_AUTO)
+        {
+            ngx_http_security_txt_host(r, &host);
+
+            len = sizeof("https://") - 1 + host.len
+                  + sizeof(NGX_HTTP_SECURITY_TXT_URI) - 1;
+
+            p = ngx_pnalloc(r->pool, len);
+            if (p == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            f = &fields[n++];
+            f->kind = SC_FIELD_CANONICAL;
+            f->value.data = p;
+            f->value.len = len;
+
+            p = ngx_cpymem(p, "https://", sizeof("https://") - 1);
+            p = ngx_cpymem(p, host.data, host.len);
+            ngx_memcpy(p, NGX_HTTP_SECURITY_TXT_URI,
+                       sizeof(NGX_HTTP_SECURITY_TXT_URI) - 1);
+            continue;
+        }
+
+        if (stcf->lists[kind] == NULL) {
+            continue;
+        }
+
+        cv = stcf->lists[kind]->elts;
+
+        if (kind == SC_FIELD_PREFERRED_LANGUAGES) {
+
+            /* one field: the tags joined by ", " */
+
+            len = 0;
+
+            for (i = 0; i < stcf->lists[kind]->nelts; i++) {
+                if (ngx_http_complex_value(r, &cv[i], &value) != NGX_OK) {
+                    return NGX_HTTP_INTERNAL_SERVER_ERROR;
+                }
+
+                len += value.len + 2;
+            }
+
+            p = ngx_pnalloc(r->pool, len);
+            if (p == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            last = p;
+
+            for (i = 0; i < stcf->lists[kind]->nelts; i++) {
+                if (ngx_http_complex_value(r, &cv[i], &value) != NGX_OK) {
+                    return NGX_HTTP_INTERNAL_SERVER_ERROR;
+                }
+
+                if (value.len == 0) {
+                    continue;
+                }
+
+                if (last != p) {
+                    *last++ = ',';
+                    *last++ = ' ';
+                }
+
+                last = ngx_cpymem(last, value.data, value.len);
+            }
+
+            if (last != p) {
+                f = &fields[n++];
+                f->kind = SC_FIELD_PREFERRED_LANGUAGES;
+                f->value.data = p;
+                f->value.len = last - p;
+            }
+
+            continue;
+        }
+
+        for (i = 0; i < stcf->lists[kind]->nelts; i++) {
+            if (ngx_http_complex_value(r, &cv[i], &value) != NGX_OK) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            /* a variable that renders empty leaves its field out */
+
+            if (value.len == 0 && cv[i].lengths) {
+                continue;
+            }
+
+            f = &fields[n++];
+            f->kind = kind;
+            f->value.data = value.data;
+            f->value.len = value.len;
+        }
+    }
+
+    if (stcf->fields) {
+        ext = stcf->fields->elts;
+
+        for (i = 0; i < stcf->fields->nelts; i++) {
+            if (ngx_http_complex_value(r, &ext[i].value, &value) != NGX_OK) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            if (value.len == 0 && ext[i].value.lengths) {
+                continue;
+            }
+
+            f = &fields[n++];
+            f->kind = SC_FIELD_EXTENSION;
+            f->name.data = ext[i].name.data;
+            f->name.len = ext[i].name.len;
+            f->value.data = value.data;
+            f->value.len = value.len;
+        }
+    }
+
+    rule = sc_sectxt_check_all(fields, n, &bad);
+
+    if (rule) {
+        ngx_http_security_txt_host(r, &host);
+
+        if (bad < n) {
+            name = (fields[bad].kind == SC_FIELD_EXTENSION)
+                   ? "extension field" : sc_sectxt_field_name(fields[bad].kind);
+
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "security.txt for host \"%V\" not served: "
+                          "%s value \"%*s\" is invalid: %s",
+                          &host, name ? name : "comment",
+                          fields[bad].value.len, fields[bad].value.data,
+                          rule);
+
+        } else {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "security.txt for host \"%V\" not served: %s",
+                          &host, rule);
+        }
+
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    len = sc_sectxt_render_len(fields, n);
+
+    out->data = ngx_pnalloc(r->pool, len);
+    if (out->data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    out->len = sc_sectxt_render(out->data, fields, n) - out->data;
+
+    if (boundary != stcf->last_boundary) {
+
+        /* the first rendering of a new interval in this worker */
+
+        if (stcf->last_boundary != 0 && stcf->review_by != -1) {
+            level = (ngx_time() >= stcf->review_by + 86400)
+                    ? NGX_LOG_ERR : NGX_LOG_WARN;
+
+            ngx_http_security_txt_host(r, &host);
+            ngx_http_security_txt_review_log(r->connection->log, level, stcf,
+                                             ngx_time(), &host);
+        }
+
+        stcf->last_boundary = boundary;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * Expires is the boundary plus the window, but never later than the end of
+ * the review date: a file nobody has reviewed runs out, as it should.
+ */
+
+static time_t
+ngx_http_security_txt_expires(ngx_http_security_txt_srv_conf_t *stcf,
+    time_t boundary)
+{
+    time_t  expires;
+
+    expires = boundary + stcf->window;
+
+    if (stcf->review_by != -1 && expires > stcf->review_by + 86399) {
+        expires = stcf->review_by + 86399;
+    }
+
+    return expires;
+}
+
+
+static void
+ngx_http_security_txt_host(ngx_http_request_t *r, ngx_str_t *host)
+{
+    ngx_http_core_srv_conf_t  *cscf;
+
+    if (r->headers_in.server.len) {
+        *host = r->headers_in.server;
+        return;
+    }
+
+    cscf = ngx_http_get_module_srv_conf(r, ngx_http_core_module);
+    *host = cscf->server_name;
+}
+
+
+/*
+ * Logs how near the review date is, from 30 days before it; past it, that
+ * the file now shows an Expires in the past.  Nothing is logged earlier.
+ */
+
+static void
+ngx_http_security_txt_review_log(ngx_log_t *log, ngx_uint_t level,
+    ngx_http_security_txt_srv_conf_t *stcf, time_t now, ngx_str_t *where)
+{
+    time_t  end;
+    u_char  date[SC_RFC3339_LEN];
+
+    end = stcf->review_by + 86400;
+
+    if (now < end - NGX_HTTP_SECURITY_TXT_REVIEW_WARN) {
+        return;
+    }
+
+    sc_rfc3339(date, stcf->review_by);
+
+    if (now < end) {
+        ngx_log_error(level, log, 0,
+                      "security_txt_review_by %*s for \"%V\" is %T days away:"
+                      " review the security.txt values and move the date,"
+                      " or security.txt expires then",
+                      (size_t) 10, date, where, (end - now) / 86400);
+        return;
+    }
+
+    ngx_log_error(level, log, 0,
+                  "security_txt_review_by %*s for \"%V\" has passed: "
+                  "security.txt is served with Expires in the past "
+                  "until its values are reviewed and the date is moved",
+                  (size_t) 10, date, where);
+}
+
+
+static char *
+ngx_http_security_txt(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_security_txt_srv_conf_t *stcf = conf;
+
+    char  *rv;
+
+    rv = ngx_conf_set_flag_slot(cf, cmd, conf);
+
+    if (rv == NGX_CONF_OK) {
+        stcf->enable_file = cf->conf_file->file.name;
+        stcf->enable_line = cf->conf_file->line;
+    }
+
+    return rv;
+}
+
+
+/*
+ * A value without variables is checked now, so that "nginx -t" refuses
+ * what RFC 9116 forbids; one with variables is checked when rendered.
+ */
+
+static ngx_int_t
+ngx_http_security_txt_compile(ngx_conf_t *cf, ngx_command_t *cmd,
+    sc_field_kind_t kind, ngx_str_t *name, ngx_str_t *value,
+    ngx_http_complex_value_t *cv)
+{
+    sc_field_t                         f;
+    const char                        *rule;
+    ngx_http_compile_complex_value_t   ccv;
+
+    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
+
+    ccv.cf = cf;
+    ccv.value = value;
+    ccv.complex_value = cv;
+
+    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (cv->lengths) {
+        return NGX_OK;
+    }
+
+    f.kind = kind;
+    f.value.data = value->data;
+    f.value.len = value->len;
+
+    if (name) {
+        f.name.data = name->data;
+        f.name.len = name->len;
+    }
+
+    if (kind == SC_FIELD_COMMENT && value->len == 0) {
+        return NGX_OK;
+    }
+
+    if (value->len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" has an empty value: RFC 9116 section 4 "
+                           "does not allow empty field values",
+                           &cmd->name);
+        return NGX_ERROR;
+    }
+
+    rule = sc_sectxt_check_field(&f);
+
+    if (rule) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" value \"%V\" is invalid: %s",
+                           &cmd->name, value, rule);
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * The list directives: each value is one field, in the order given; the
+ * directive may be repeated, and a list set at one level replaces the one
+ * inherited.
+ */
+
+static char *
+ngx_http_security_txt_list(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    char  *p = conf;
+
+    ngx_str_t                  *value;
+    ngx_uint_t                  i, kind;
+    ngx_array_t               **list;
+    ngx_http_complex_value_t   *cv;
+
+    list = (ngx_array_t **) (p + cmd->offset);
+    kind = *(ngx_uint_t *) cmd->post;
+
+    if (*list == NULL) {
+        *list = ngx_array_create(cf->pool, 2,
+                                 sizeof(ngx_http_complex_value_t));
+        if (*list == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        cv = ngx_array_push(*list);
+        if (cv == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        if (ngx_http_security_txt_compile(cf, cmd, kind, NULL, &value[i], cv)
+            != NGX_OK)
+        {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    if (kind == SC_FIELD_PREFERRED_LANGUAGES && (*list)->nelts > 100) {
+        return "has too many language tags";
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_security_txt_canonical(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_security_txt_srv_conf_t *stcf = conf;
+
+    ngx_str_t  *value;
+
+    if (stcf->canonical != NGX_CONF_UNSET) {
+        if (stcf->canonical != NGX_HTTP_SECURITY_TXT_CANONICAL_LIST) {
+            return "is duplicate";
+        }
+
+        return ngx_http_security_txt_list(cf, cmd, conf);
+    }
+
+    value = cf->args->elts;
+
+    if (cf->args->nelts == 2) {
+        if (ngx_strcmp(value[1].data, "auto") == 0) {
+            stcf->canonical = NGX_HTTP_SECURITY_TXT_CANONICAL_AUTO;
+            return NGX_CONF_OK;
+        }
+
+        if (ngx_strcmp(value[1].data, "off") == 0) {
+            stcf->canonical = NGX_HTTP_SECURITY_TXT_CANONICAL_OFF;
+            return NGX_CONF_OK;
+        }
+    }
+
+    stcf->canonical = NGX_HTTP_SECURITY_TXT_CANONICAL_LIST;
+
+    return ngx_http_security_txt_list(cf, cmd, conf);
+}
+
+
+static char *
+ngx_http_security_txt_field(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_security_txt_srv_conf_t *stcf = conf;
+
+    ngx_str_t                       *value;
+    const char                      *rule;
+    ngx_http_security_txt_field_t   *field;
+
+    value = cf->args->elts;
+
+    rule = sc_sectxt_check_field_name(value[1].data, value[1].len);
+
+    if (rule) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" name \"%V\" is invalid: %s",
+                           &cmd->name, &value[1], rule);
+        return NGX_CONF_ERROR;
+    }
+
+    if (stcf->fields == NULL) {
+        stcf->fields = ngx_array_create(cf->pool, 2,
+                                        sizeof(ngx_http_security_txt_field_t));
+        if (stcf->fields == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    field = ngx_array_push(stcf->fields);
+    if (field == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    field->name = value[1];
+
+    if (ngx_http_security_txt_compile(cf, cmd, SC_FIELD_EXTENSION, &value[1],
+                                      &value[2], &field->value)
+        != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* security_txt_expires WINDOW [renew=INTERVAL]; */
+
+static char *
+ngx_http_security_txt_expires_slot(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_security_txt_srv_conf_t *stcf = conf;
+
+    time_t      window, renew;
+    ngx_str_t  *value, s;
+
+    if (stcf->window != NGX_CONF_UNSET) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    window = ngx_parse_time(&value[1], 1);
+
+    if (window == (time_t) NGX_ERROR || window <= 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" window \"%V\" is invalid: it must be a "
+                           "time such as \"30d\" or \"1w\"",
+                           &cmd->name, &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    if (window > SC_MAX_WINDOW) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" window \"%V\" is over 1 year: RFC 9116 "
+                           "section 2.5.5 recommends Expires less than a "
+                           "year ahead, and this module keeps to it",
+                           &cmd->name, &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    renew = 86400;
+
+    if (cf->args->nelts == 3) {
+        if (ngx_strncmp(value[2].data, "renew=", 6) != 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"%V\" has an unknown parameter \"%V\": "
+                               "expected \"renew=INTERVAL\"",
+                               &cmd->name, &value[2]);
+            return NGX_CONF_ERROR;
+        }
+
+        s.data = value[2].data + 6;
+        s.len = value[2].len - 6;
+
+        renew = ngx_parse_time(&s, 1);
+
+        if (renew == (time_t) NGX_ERROR || renew <= 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"%V\" interval \"%V\" is invalid: it must "
+                               "be a time such as \"1d\", \"1h\" or \"30s\"",
+                               &cmd->name, &value[2]);
+            return NGX_CONF_ERROR;
+        }
+
+    } else if (window <= renew) {
+
+        /* a short window without renew= renews twice within it */
+
+        renew = window / 2 ? window / 2 : 1;
+    }
+
+    if (renew >= window) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" interval \"%V\" is not shorter than the "
+                           "window \"%V\": the file would expire before it "
+                           "is renewed",
+                           &cmd->name, &value[2], &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    stcf->window = window;
+    stcf->renew = renew;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_security_txt_review_by(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_security_txt_srv_conf_t *stcf = conf;
+
+    int64_t     t;
+    ngx_str_t  *value;
+
+    if (stcf->review_by != NGX_CONF_UNSET) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (value[1].len == 3 && ngx_strncmp(value[1].data, "off", 3) == 0) {
+        stcf->review_by = -1;
+        return NGX_CONF_OK;
+    }
+
+    if (sc_parse_date(value[1].data, value[1].len, &t) != 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" value \"%V\" is invalid: it must be a "
+                           "calendar date written YYYY-MM-DD",
+                           &cmd->name, &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    stcf->review_by = (time_t) t;
+
+    /* at start and at each reload */
+
+    ngx_http_security_txt_review_log(cf->log, NGX_LOG_WARN, stcf,
+                                     ngx_time(), &value[1]);
+
+    return NGX_CONF_OK;
+}
+
+
+static void *
+ngx_http_security_contact_create_srv_conf(ngx_conf_t *cf)
+{
+    ngx_http_security_txt_srv_conf_t  *stcf;
+
+    stcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_security_txt_srv_conf_t));
+    if (stcf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     stcf->lists[] = NULL;
+     *     stcf->fields = NULL;
+     *     stcf->enable_file = { 0, NULL };
+     *     stcf->enable_line = 0;
+     *     stcf->last_boundary = 0;
+     */
+
+    stcf->enable = NGX_CONF_UNSET;
+    stcf->canonical = NGX_CONF_UNSET;
+    stcf->window = NGX_CONF_UNSET;
+    stcf->renew = NGX_CONF_UNSET;
+    stcf->review_by = NGX_CONF_UNSET;
+    stcf->https_only = NGX_CONF_UNSET;
+
+    return stcf;
+}
+
+
+static char *
+ngx_http_security_contact_merge_srv_conf(ngx_conf_t *cf, void *parent,
+    void *child)
+{
+    ngx_http_security_txt_srv_conf_t *prev = parent;
+    ngx_http_security_txt_srv_conf_t *conf = child;
+
+    ngx_uint_t                 kind;
+    ngx_http_core_srv_conf_t  *cscf;
+
+    ngx_conf_merge_value(conf->enable, prev->enable, 0);
+    ngx_conf_merge_value(conf->https_only, prev->https_only, 1);
+
+    if (conf->enable_file.data == NULL) {
+        conf->enable_file = prev->enable_file;
+        conf->enable_line = prev->enable_line;
+    }
+
+    for (kind = 0; kind < SC_FIELD_MAX; kind++) {
+        if (kind == SC_FIELD_CANONICAL) {
+            continue;
+        }
+
+        if (conf->lists[kind] == NULL) {
+            conf->lists[kind] = prev->lists[kind];
+        }
+    }
+
+    if (conf->canonical == NGX_CONF_UNSET) {
+        conf->canonical = prev->canonical;
+        conf->lists[SC_FIELD_CANONICAL] = prev->lists[SC_FIELD_CANONICAL];
+    }
+
+    if (conf->canonical == NGX_CONF_UNSET) {
+        conf->canonical = NGX_HTTP_SECURITY_TXT_CANONICAL_AUTO;
+    }
+
+    if (conf->canonical != NGX_HTTP_SECURITY_TXT_CANONICAL_LIST) {
+        conf->lists[SC_FIELD_CANONICAL] = NULL;
+    }
+
+    if (conf->fields == NULL) {
+        conf->fields = prev->fields;
+    }
+
+    if (conf->window == NGX_CONF_UNSET) {
+        if (prev->window != NGX_CONF_UNSET) {
+            conf->window = prev->window;
+            conf->renew = prev->renew;
+
+        } else {
+            conf->window = 30 * 86400;
+            conf->renew = 86400;
+        }
+    }
+
+    ngx_conf_merge_value(conf->review_by, prev->review_by, -1);
+
+    if (conf->enable
+        && (conf->lists[SC_FIELD_CONTACT] == NULL
+            || conf->lists[SC_FIELD_CONTACT]->nelts == 0))
+    {
+        cscf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_core_module);
+
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "\"security_txt on\" in %V:%ui applies to server "
+                      "\"%V\", which has no \"security_txt_contact\": "
+                      "RFC 9116 section 2.5.3 requires at least one Contact",
+                      &conf->enable_file, conf->enable_line,
+                      &cscf->server_name);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_security_contact_init(ngx_conf_t *cf)
+{
+    ngx_http_handler_pt        *h;
+    ngx_http_core_main_conf_t  *cmcf;
+
+    if (sodium_init() < 0) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "sodium_init() failed");
+        return NGX_ERROR;
+    }
+
+    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_SERVER_REWRITE_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_security_txt_handler;
+
+    return NGX_OK;
+}
