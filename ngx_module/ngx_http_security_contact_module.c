@@ -68,7 +68,7 @@ static ngx_int_t ngx_http_security_txt_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_security_txt_serve(ngx_http_request_t *r,
     ngx_http_security_txt_srv_conf_t *stcf);
 static ngx_int_t ngx_http_security_txt_redirect(ngx_http_request_t *r,
-    ngx_str_t *path);
+    ngx_uint_t https);
 static ngx_int_t ngx_http_security_txt_render(ngx_http_request_t *r,
     ngx_http_security_txt_srv_conf_t *stcf, time_t boundary, ngx_str_t *out);
 static time_t ngx_http_security_txt_expires(
@@ -258,11 +258,9 @@ ngx_module_t  ngx_http_security_contact_module = {
 static ngx_int_t
 ngx_http_security_txt_handler(ngx_http_request_t *r)
 {
-    ngx_str_t                          *path;
+    ngx_uint_t                          redirect;
     ngx_table_elt_t                    *allow;
     ngx_http_security_txt_srv_conf_t   *stcf;
-
-    static ngx_str_t  well_known = ngx_string(NGX_HTTP_SECURITY_TXT_URI);
 
     stcf = ngx_http_get_module_srv_conf(r, ngx_http_security_contact_module);
 
@@ -274,13 +272,13 @@ ngx_http_security_txt_handler(ngx_http_request_t *r)
         && ngx_strncmp(r->uri.data, NGX_HTTP_SECURITY_TXT_URI,
                        sizeof(NGX_HTTP_SECURITY_TXT_URI) - 1) == 0)
     {
-        path = NULL;
+        redirect = 0;
 
     } else if (r->uri.len == sizeof(NGX_HTTP_SECURITY_TXT_OLD_URI) - 1
                && ngx_strncmp(r->uri.data, NGX_HTTP_SECURITY_TXT_OLD_URI,
                               sizeof(NGX_HTTP_SECURITY_TXT_OLD_URI) - 1) == 0)
     {
-        path = &well_known;
+        redirect = 1;
 
     } else {
         return NGX_DECLINED;
@@ -299,26 +297,34 @@ ngx_http_security_txt_handler(ngx_http_request_t *r)
         return NGX_HTTP_NOT_ALLOWED;
     }
 
+    /* RFC 9116 section 3: the file must be fetched over https */
+
 #if (NGX_HTTP_SSL)
     if (r->connection->ssl == NULL && stcf->https_only) {
-        return ngx_http_security_txt_redirect(r, &well_known);
+        return ngx_http_security_txt_redirect(r, 1);
     }
 #else
     if (stcf->https_only) {
-        return ngx_http_security_txt_redirect(r, &well_known);
+        return ngx_http_security_txt_redirect(r, 1);
     }
 #endif
 
-    if (path) {
-        return ngx_http_security_txt_redirect(r, path);
+    if (redirect) {
+        return ngx_http_security_txt_redirect(r, 0);
     }
 
     return ngx_http_security_txt_serve(r, stcf);
 }
 
 
+/*
+ * A 301 to the well-known path: to its https URL (the default port, as the
+ * Canonical field has it) when the request came over plain http, else to
+ * the path, which nginx completes as it completes any redirect.
+ */
+
 static ngx_int_t
-ngx_http_security_txt_redirect(ngx_http_request_t *r, ngx_str_t *path)
+ngx_http_security_txt_redirect(ngx_http_request_t *r, ngx_uint_t https)
 {
     u_char            *p;
     ngx_str_t          host;
@@ -328,27 +334,35 @@ ngx_http_security_txt_redirect(ngx_http_request_t *r, ngx_str_t *path)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    ngx_http_security_txt_host(r, &host);
-
     location = ngx_list_push(&r->headers_out.headers);
     if (location == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    p = ngx_pnalloc(r->pool, sizeof("https://") - 1 + host.len + path->len);
-    if (p == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
     location->hash = 1;
     ngx_str_set(&location->key, "Location");
-    location->value.data = p;
 
-    p = ngx_cpymem(p, "https://", sizeof("https://") - 1);
-    p = ngx_cpymem(p, host.data, host.len);
-    p = ngx_cpymem(p, path->data, path->len);
+    if (https) {
+        ngx_http_security_txt_host(r, &host);
 
-    location->value.len = p - location->value.data;
+        p = ngx_pnalloc(r->pool, sizeof("https://") - 1 + host.len
+                                 + sizeof(NGX_HTTP_SECURITY_TXT_URI) - 1);
+        if (p == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        location->value.data = p;
+
+        p = ngx_cpymem(p, "https://", sizeof("https://") - 1);
+        p = ngx_cpymem(p, host.data, host.len);
+        p = ngx_cpymem(p, NGX_HTTP_SECURITY_TXT_URI,
+                       sizeof(NGX_HTTP_SECURITY_TXT_URI) - 1);
+
+        location->value.len = p - location->value.data;
+
+    } else {
+        ngx_str_set(&location->value, NGX_HTTP_SECURITY_TXT_URI);
+    }
 
     ngx_http_clear_location(r);
     r->headers_out.location = location;
@@ -640,12 +654,19 @@ ngx_http_security_txt_render(ngx_http_request_t *r,
             name = (fields[bad].kind == SC_FIELD_EXTENSION)
                    ? "extension field" : sc_sectxt_field_name(fields[bad].kind);
 
+            p = ngx_pnalloc(r->pool, 4 * fields[bad].value.len);
+            if (p == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            last = sc_escape_log(p, fields[bad].value.data,
+                                 fields[bad].value.len);
+
             ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                           "security.txt for host \"%V\" not served: "
                           "%s value \"%*s\" is invalid: %s",
                           &host, name ? name : "comment",
-                          fields[bad].value.len, fields[bad].value.data,
-                          rule);
+                          (size_t) (last - p), p, rule);
 
         } else {
             ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,

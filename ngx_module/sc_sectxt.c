@@ -690,6 +690,32 @@ sc_sectxt_render(unsigned char *out, const sc_field_t *fields, size_t n)
 }
 
 
+unsigned char *
+sc_escape_log(unsigned char *out, const unsigned char *p, size_t len)
+{
+    size_t         i;
+    unsigned char  c;
+
+    static const char  hex[] = "0123456789abcdef";
+
+    for (i = 0; i < len; i++) {
+        c = p[i];
+
+        if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+            *out++ = '\\';
+            *out++ = 'x';
+            *out++ = (unsigned char) hex[c >> 4];
+            *out++ = (unsigned char) hex[c & 0xf];
+            continue;
+        }
+
+        *out++ = c;
+    }
+
+    return out;
+}
+
+
 /*
  * Days since 1970-01-01 of a proleptic Gregorian date, exact for any year:
  * the era arithmetic counts 400-year cycles of 146097 days.

@@ -77,6 +77,14 @@ size_t sc_sectxt_render_len(const sc_field_t *fields, size_t n);
 unsigned char *sc_sectxt_render(unsigned char *out, const sc_field_t *fields,
     size_t n);
 
+/*
+ * Copies a value for a log line with control characters, quotes and
+ * backslashes written as \xHH, so that a value cannot forge log lines.
+ * out needs room for 4 * len bytes; returns the end.
+ */
+unsigned char *sc_escape_log(unsigned char *out, const unsigned char *p,
+    size_t len);
+
 /* "YYYY-MM-DDTHH:MM:SSZ", exactly SC_RFC3339_LEN bytes, no NUL */
 unsigned char *sc_rfc3339(unsigned char *out, int64_t t);
 
