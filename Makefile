@@ -147,10 +147,10 @@ test-unit: unit
 # ---------------------------------------------------------------- demo
 
 run: deps-run module
-	@./t/demo/run $(MODULE_SO)
+	@./scripts/run-demo $(MODULE_SO)
 
 bench: deps-test module
-	@./t/bench/run $(MODULE_SO)
+	@./scripts/bench $(MODULE_SO)
 
 clean:
 	rm -rf $(BUILD)
