@@ -14,12 +14,17 @@
 #include <sodium.h>
 
 #include "sc_sectxt.h"
+#include "sc_pgp.h"
 
 
 #define NGX_HTTP_SECURITY_TXT_URI       "/.well-known/security.txt"
 #define NGX_HTTP_SECURITY_TXT_OLD_URI   "/security.txt"
 
 #define NGX_HTTP_SECURITY_TXT_ETAG_LEN  16
+#define NGX_HTTP_SECURITY_TXT_ETAG_SIZE (2 + 2 * NGX_HTTP_SECURITY_TXT_ETAG_LEN)
+
+/* a key file larger than this is not an exported Ed25519 key */
+#define NGX_HTTP_SECURITY_TXT_KEY_MAX   (1024 * 1024)
 
 /* the review date is warned about from this long before it */
 #define NGX_HTTP_SECURITY_TXT_REVIEW_WARN  (30 * 86400)
@@ -38,6 +43,46 @@ typedef struct {
 } ngx_http_security_txt_field_t;
 
 
+/* a signing key, loaded once per file and configuration */
+
+typedef struct {
+    sc_pgp_key_t                   pgp;
+    ngx_str_t                      file;
+    ngx_str_t                      cert;          /* armored, public */
+    u_char                         cert_etag[NGX_HTTP_SECURITY_TXT_ETAG_SIZE];
+} ngx_http_security_txt_key_t;
+
+
+/*
+ * A signed body in the per-worker cache.  One entry per server and host:
+ * the digest says which rendered text and boundary the body signs, and a
+ * body that can no longer be renewed is served until one can.
+ */
+
+typedef struct {
+    ngx_rbtree_node_t              node;
+    ngx_queue_t                    queue;
+    u_char                         id[NGX_HTTP_SECURITY_TXT_ETAG_LEN];
+    u_char                         digest[NGX_HTTP_SECURITY_TXT_ETAG_LEN];
+    ngx_str_t                      body;
+    u_char                         etag[NGX_HTTP_SECURITY_TXT_ETAG_SIZE];
+} ngx_http_security_txt_signed_t;
+
+
+typedef struct {
+    ngx_uint_t                     cache_size;
+
+    /* worker state: the signed bodies, most recently used first */
+    ngx_rbtree_t                   rbtree;
+    ngx_rbtree_node_t              sentinel;
+    ngx_queue_t                    lru;
+    ngx_uint_t                     cached;
+
+    /* every key loaded by this configuration, by file name */
+    ngx_array_t                    keys;
+} ngx_http_security_contact_main_conf_t;
+
+
 typedef struct {
     ngx_flag_t                     enable;
 
@@ -54,6 +99,9 @@ typedef struct {
     time_t                         review_by;     /* -1: none */
 
     ngx_flag_t                     https_only;
+
+    ngx_http_security_txt_key_t   *key;           /* NULL: not signed */
+    ngx_str_t                      key_uri;
 
     /* where "security_txt on" was set, for the error of a missing Contact */
     ngx_str_t                      enable_file;
@@ -78,8 +126,30 @@ static void ngx_http_security_txt_review_log(ngx_log_t *log,
     ngx_uint_t level, ngx_http_security_txt_srv_conf_t *stcf, time_t now,
     ngx_str_t *where);
 
+static ngx_int_t ngx_http_security_txt_sign(ngx_http_request_t *r,
+    ngx_http_security_txt_srv_conf_t *stcf, time_t boundary, ngx_str_t *body,
+    u_char *etag);
+static void ngx_http_security_txt_cache_insert(
+    ngx_http_security_contact_main_conf_t *smcf,
+    ngx_http_security_txt_signed_t *sb);
+static ngx_http_security_txt_signed_t *ngx_http_security_txt_cache_lookup(
+    ngx_http_security_contact_main_conf_t *smcf, u_char *id);
+static void ngx_http_security_txt_rbtree_insert_value(
+    ngx_rbtree_node_t *temp, ngx_rbtree_node_t *node,
+    ngx_rbtree_node_t *sentinel);
+static ngx_int_t ngx_http_security_txt_send(ngx_http_request_t *r,
+    ngx_str_t *body, ngx_str_t *type, u_char *etag, time_t last_modified,
+    time_t max_age);
+
 static char *ngx_http_security_txt(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_security_txt_signing_key(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static ngx_http_security_txt_key_t *ngx_http_security_txt_load_key(
+    ngx_conf_t *cf, ngx_command_t *cmd, ngx_str_t *name);
+static void ngx_http_security_txt_key_cleanup(void *data);
+static char *ngx_http_security_txt_key_uri(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 static char *ngx_http_security_txt_list(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_security_txt_canonical(ngx_conf_t *cf,
@@ -94,6 +164,9 @@ static ngx_int_t ngx_http_security_txt_compile(ngx_conf_t *cf,
     ngx_command_t *cmd, sc_field_kind_t kind, ngx_str_t *name,
     ngx_str_t *value, ngx_http_complex_value_t *cv);
 
+static void *ngx_http_security_contact_create_main_conf(ngx_conf_t *cf);
+static char *ngx_http_security_contact_init_main_conf(ngx_conf_t *cf,
+    void *conf);
 static void *ngx_http_security_contact_create_srv_conf(ngx_conf_t *cf);
 static char *ngx_http_security_contact_merge_srv_conf(ngx_conf_t *cf,
     void *parent, void *child);
@@ -206,6 +279,27 @@ static ngx_command_t  ngx_http_security_contact_commands[] = {
       ngx_http_security_txt_list_offset(SC_FIELD_COMMENT),
       &ngx_http_security_txt_kinds[SC_FIELD_COMMENT] },
 
+    { ngx_string("security_txt_signing_key"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_TAKE1,
+      ngx_http_security_txt_signing_key,
+      NGX_HTTP_SRV_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("security_txt_key_uri"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_TAKE1,
+      ngx_http_security_txt_key_uri,
+      NGX_HTTP_SRV_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("security_txt_cache_size"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_security_contact_main_conf_t, cache_size),
+      NULL },
+
     { ngx_string("security_txt_https_only"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_FLAG,
       ngx_conf_set_flag_slot,
@@ -221,8 +315,8 @@ static ngx_http_module_t  ngx_http_security_contact_module_ctx = {
     NULL,                                  /* preconfiguration */
     ngx_http_security_contact_init,        /* postconfiguration */
 
-    NULL,                                  /* create main configuration */
-    NULL,                                  /* init main configuration */
+    ngx_http_security_contact_create_main_conf, /* create main configuration */
+    ngx_http_security_contact_init_main_conf,   /* init main configuration */
 
     ngx_http_security_contact_create_srv_conf, /* create server config */
     ngx_http_security_contact_merge_srv_conf,  /* merge server config */
@@ -258,9 +352,13 @@ ngx_module_t  ngx_http_security_contact_module = {
 static ngx_int_t
 ngx_http_security_txt_handler(ngx_http_request_t *r)
 {
-    ngx_uint_t                          redirect;
+    ngx_int_t                           rc;
+    ngx_str_t                           body;
+    ngx_uint_t                          redirect, key;
     ngx_table_elt_t                    *allow;
     ngx_http_security_txt_srv_conf_t   *stcf;
+
+    static ngx_str_t  pgp_keys = ngx_string("application/pgp-keys");
 
     stcf = ngx_http_get_module_srv_conf(r, ngx_http_security_contact_module);
 
@@ -268,17 +366,27 @@ ngx_http_security_txt_handler(ngx_http_request_t *r)
         return NGX_DECLINED;
     }
 
+    redirect = 0;
+    key = 0;
+
     if (r->uri.len == sizeof(NGX_HTTP_SECURITY_TXT_URI) - 1
         && ngx_strncmp(r->uri.data, NGX_HTTP_SECURITY_TXT_URI,
                        sizeof(NGX_HTTP_SECURITY_TXT_URI) - 1) == 0)
     {
-        redirect = 0;
+        /* void */
 
     } else if (r->uri.len == sizeof(NGX_HTTP_SECURITY_TXT_OLD_URI) - 1
                && ngx_strncmp(r->uri.data, NGX_HTTP_SECURITY_TXT_OLD_URI,
                               sizeof(NGX_HTTP_SECURITY_TXT_OLD_URI) - 1) == 0)
     {
         redirect = 1;
+
+    } else if (stcf->key_uri.len && stcf->key
+               && r->uri.len == stcf->key_uri.len
+               && ngx_strncmp(r->uri.data, stcf->key_uri.data, r->uri.len)
+                  == 0)
+    {
+        key = 1;
 
     } else {
         return NGX_DECLINED;
@@ -295,6 +403,18 @@ ngx_http_security_txt_handler(ngx_http_request_t *r)
         ngx_str_set(&allow->value, "GET, HEAD");
 
         return NGX_HTTP_NOT_ALLOWED;
+    }
+
+    if (key) {
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        body = stcf->key->cert;
+
+        return ngx_http_security_txt_send(r, &body, &pgp_keys,
+                                          stcf->key->cert_etag, -1, -1);
     }
 
     /* RFC 9116 section 3: the file must be fetched over https */
@@ -375,14 +495,14 @@ static ngx_int_t
 ngx_http_security_txt_serve(ngx_http_request_t *r,
     ngx_http_security_txt_srv_conf_t *stcf)
 {
-    u_char            *p;
-    time_t             now, boundary;
-    ngx_int_t          rc;
-    ngx_buf_t         *b;
-    ngx_str_t          body;
-    ngx_chain_t        out;
-    ngx_table_elt_t   *etag, *cc;
-    u_char             digest[NGX_HTTP_SECURITY_TXT_ETAG_LEN];
+    u_char      *p;
+    time_t       now, boundary;
+    ngx_int_t    rc;
+    ngx_str_t    body;
+    u_char       digest[NGX_HTTP_SECURITY_TXT_ETAG_LEN];
+    u_char       etag[NGX_HTTP_SECURITY_TXT_ETAG_SIZE];
+
+    static ngx_str_t  text_plain = ngx_string("text/plain; charset=utf-8");
 
     rc = ngx_http_discard_request_body(r);
     if (rc != NGX_OK) {
@@ -397,58 +517,92 @@ ngx_http_security_txt_serve(ngx_http_request_t *r,
         return rc;
     }
 
-    /* a strong validator: the digest of exactly the bytes served */
+    if (stcf->key) {
+        rc = ngx_http_security_txt_sign(r, stcf, boundary, &body, etag);
+        if (rc != NGX_OK) {
+            return rc;
+        }
 
-    crypto_generichash(digest, sizeof(digest), body.data, body.len, NULL, 0);
+    } else {
 
-    etag = ngx_list_push(&r->headers_out.headers);
-    if (etag == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        /* a strong validator: the digest of exactly the bytes served */
+
+        crypto_generichash(digest, sizeof(digest), body.data, body.len,
+                           NULL, 0);
+
+        p = etag;
+        *p++ = '"';
+        p = ngx_hex_dump(p, digest, sizeof(digest));
+        *p = '"';
     }
-
-    p = ngx_pnalloc(r->pool, 2 + 2 * sizeof(digest));
-    if (p == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    etag->hash = 1;
-    ngx_str_set(&etag->key, "ETag");
-    etag->value.data = p;
-
-    *p++ = '"';
-    p = ngx_hex_dump(p, digest, sizeof(digest));
-    *p++ = '"';
-
-    etag->value.len = p - etag->value.data;
-
-    ngx_http_clear_etag(r);
-    r->headers_out.etag = etag;
 
     /* caches keep the file no later than the next renewal boundary */
 
-    cc = ngx_list_push(&r->headers_out.headers);
-    if (cc == NULL) {
+    return ngx_http_security_txt_send(r, &body, &text_plain, etag, boundary,
+                                      boundary + stcf->renew - now);
+}
+
+
+static ngx_int_t
+ngx_http_security_txt_send(ngx_http_request_t *r, ngx_str_t *body,
+    ngx_str_t *type, u_char *etag, time_t last_modified, time_t max_age)
+{
+    u_char           *p;
+    ngx_int_t         rc;
+    ngx_buf_t        *b;
+    ngx_chain_t       out;
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    p = ngx_pnalloc(r->pool, sizeof("max-age=") - 1 + NGX_TIME_T_LEN);
+    p = ngx_pnalloc(r->pool, NGX_HTTP_SECURITY_TXT_ETAG_SIZE);
     if (p == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    cc->hash = 1;
-    ngx_str_set(&cc->key, "Cache-Control");
-    cc->value.data = p;
-    cc->value.len = ngx_sprintf(p, "max-age=%T", boundary + stcf->renew - now)
-                    - p;
+    h->hash = 1;
+    ngx_str_set(&h->key, "ETag");
+    h->value.data = p;
+    h->value.len = NGX_HTTP_SECURITY_TXT_ETAG_SIZE;
+    ngx_memcpy(p, etag, NGX_HTTP_SECURITY_TXT_ETAG_SIZE);
+
+    ngx_http_clear_etag(r);
+    r->headers_out.etag = h;
+
+    if (max_age >= 0) {
+        h = ngx_list_push(&r->headers_out.headers);
+        if (h == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        p = ngx_pnalloc(r->pool, sizeof("max-age=") - 1 + NGX_TIME_T_LEN);
+        if (p == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        h->hash = 1;
+        ngx_str_set(&h->key, "Cache-Control");
+        h->value.data = p;
+        h->value.len = ngx_sprintf(p, "max-age=%T", max_age) - p;
+    }
 
     r->headers_out.status = NGX_HTTP_OK;
-    r->headers_out.content_length_n = body.len;
-    r->headers_out.last_modified_time = boundary;
+    r->headers_out.content_length_n = body->len;
+    r->headers_out.last_modified_time = last_modified;
 
-    ngx_str_set(&r->headers_out.content_type, "text/plain; charset=utf-8");
-    r->headers_out.content_type_len = sizeof("text/plain") - 1;
+    r->headers_out.content_type = *type;
+    r->headers_out.content_type_len = type->len;
     r->headers_out.content_type_lowcase = NULL;
+
+    for (p = type->data; p < type->data + type->len; p++) {
+        if (*p == ';') {
+            r->headers_out.content_type_len = p - type->data;
+            break;
+        }
+    }
 
     rc = ngx_http_send_header(r);
 
@@ -461,8 +615,8 @@ ngx_http_security_txt_serve(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    b->pos = body.data;
-    b->last = body.data + body.len;
+    b->pos = body->data;
+    b->last = body->data + body->len;
     b->memory = 1;
     b->last_buf = (r == r->main) ? 1 : 0;
     b->last_in_chain = 1;
@@ -471,6 +625,251 @@ ngx_http_security_txt_serve(ngx_http_request_t *r,
     out.next = NULL;
 
     return ngx_http_output_filter(r, &out);
+}
+
+
+/*
+ * Signs the rendered text, or takes the signed body from this worker's
+ * cache: one Ed25519 signature per server, host and renewal interval.  If
+ * signing fails, the last good body for the host is served and the error
+ * logged.  The body is copied into the request's pool, since the cache
+ * may drop the entry while the response is still being sent.
+ */
+
+static ngx_int_t
+ngx_http_security_txt_sign(ngx_http_request_t *r,
+    ngx_http_security_txt_srv_conf_t *stcf, time_t boundary, ngx_str_t *body,
+    u_char *etag)
+{
+    u_char                                  *p, *signed_body;
+    size_t                                   cap, len;
+    uint32_t                                 created;
+    ngx_str_t                                host;
+    crypto_generichash_state                 st;
+    ngx_http_security_txt_signed_t          *sb;
+    ngx_http_security_contact_main_conf_t   *smcf;
+    u_char                                   id[NGX_HTTP_SECURITY_TXT_ETAG_LEN];
+    u_char                                   digest[NGX_HTTP_SECURITY_TXT_ETAG_LEN];
+    u_char                                   bytes[8];
+
+    smcf = ngx_http_get_module_main_conf(r, ngx_http_security_contact_module);
+
+    ngx_http_security_txt_host(r, &host);
+
+    crypto_generichash_init(&st, NULL, 0, sizeof(id));
+    crypto_generichash_update(&st, (u_char *) &stcf, sizeof(stcf));
+    crypto_generichash_update(&st, host.data, host.len);
+    crypto_generichash_final(&st, id, sizeof(id));
+
+    bytes[0] = (u_char) ((uint64_t) boundary >> 56);
+    bytes[1] = (u_char) ((uint64_t) boundary >> 48);
+    bytes[2] = (u_char) ((uint64_t) boundary >> 40);
+    bytes[3] = (u_char) ((uint64_t) boundary >> 32);
+    bytes[4] = (u_char) ((uint64_t) boundary >> 24);
+    bytes[5] = (u_char) ((uint64_t) boundary >> 16);
+    bytes[6] = (u_char) ((uint64_t) boundary >> 8);
+    bytes[7] = (u_char) boundary;
+
+    crypto_generichash_init(&st, NULL, 0, sizeof(digest));
+    crypto_generichash_update(&st, bytes, sizeof(bytes));
+    crypto_generichash_update(&st, body->data, body->len);
+    crypto_generichash_update(&st, stcf->key->pgp.fpr,
+                              sizeof(stcf->key->pgp.fpr));
+    crypto_generichash_final(&st, digest, sizeof(digest));
+
+    sb = ngx_http_security_txt_cache_lookup(smcf, id);
+
+    if (sb && ngx_memcmp(sb->digest, digest, sizeof(digest)) == 0) {
+        goto found;
+    }
+
+    cap = sc_pgp_clearsign_len(body->len);
+
+    signed_body = (cap == SIZE_MAX) ? NULL : ngx_alloc(cap, r->connection->log);
+
+    len = 0;
+
+    if (signed_body) {
+        /*
+         * the signature is made at the boundary, so that every worker and
+         * node makes the same bytes; but never before the key itself was
+         * made, which verifiers refuse
+         */
+
+        created = ngx_max((uint32_t) boundary, stcf->key->pgp.created);
+
+        len = sc_pgp_clearsign(signed_body, cap, body->data, body->len,
+                               &stcf->key->pgp, created);
+    }
+
+    if (len == 0) {
+        if (signed_body) {
+            ngx_free(signed_body);
+        }
+
+        if (sb) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "security.txt for host \"%V\" could not be signed "
+                          "with \"%V\", serving the previous signed file",
+                          &host, &stcf->key->file);
+            goto found;
+        }
+
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "security.txt for host \"%V\" could not be signed "
+                      "with \"%V\"", &host, &stcf->key->file);
+
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (sb == NULL) {
+        sb = ngx_alloc(sizeof(ngx_http_security_txt_signed_t),
+                       r->connection->log);
+        if (sb == NULL) {
+            ngx_free(signed_body);
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ngx_memcpy(sb->id, id, sizeof(id));
+        sb->body.data = NULL;
+
+        ngx_http_security_txt_cache_insert(smcf, sb);
+    }
+
+    if (sb->body.data) {
+        ngx_free(sb->body.data);
+    }
+
+    sb->body.data = signed_body;
+    sb->body.len = len;
+    ngx_memcpy(sb->digest, digest, sizeof(digest));
+
+    crypto_generichash(digest, sizeof(digest), signed_body, len, NULL, 0);
+
+    p = sb->etag;
+    *p++ = '"';
+    p = ngx_hex_dump(p, digest, sizeof(digest));
+    *p = '"';
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "security.txt signed for \"%V\" at %T", &host, boundary);
+
+found:
+
+    body->data = ngx_pnalloc(r->pool, sb->body.len);
+    if (body->data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memcpy(body->data, sb->body.data, sb->body.len);
+    body->len = sb->body.len;
+    ngx_memcpy(etag, sb->etag, NGX_HTTP_SECURITY_TXT_ETAG_SIZE);
+
+    return NGX_OK;
+}
+
+
+static ngx_http_security_txt_signed_t *
+ngx_http_security_txt_cache_lookup(ngx_http_security_contact_main_conf_t *smcf,
+    u_char *id)
+{
+    ngx_rbtree_key_t                 key;
+    ngx_rbtree_node_t               *node, *sentinel;
+    ngx_http_security_txt_signed_t  *sb;
+
+    ngx_memcpy(&key, id, sizeof(ngx_rbtree_key_t));
+
+    node = smcf->rbtree.root;
+    sentinel = smcf->rbtree.sentinel;
+
+    while (node != sentinel) {
+
+        if (key < node->key) {
+            node = node->left;
+            continue;
+        }
+
+        if (key > node->key) {
+            node = node->right;
+            continue;
+        }
+
+        sb = (ngx_http_security_txt_signed_t *) node;
+
+        if (ngx_memcmp(id, sb->id, NGX_HTTP_SECURITY_TXT_ETAG_LEN) == 0) {
+            ngx_queue_remove(&sb->queue);
+            ngx_queue_insert_head(&smcf->lru, &sb->queue);
+            return sb;
+        }
+
+        node = (ngx_memcmp(id, sb->id, NGX_HTTP_SECURITY_TXT_ETAG_LEN) < 0)
+               ? node->left : node->right;
+    }
+
+    return NULL;
+}
+
+
+static void
+ngx_http_security_txt_cache_insert(ngx_http_security_contact_main_conf_t *smcf,
+    ngx_http_security_txt_signed_t *sb)
+{
+    ngx_queue_t                     *q;
+    ngx_http_security_txt_signed_t  *old;
+
+    if (smcf->cached >= smcf->cache_size) {
+        q = ngx_queue_last(&smcf->lru);
+        old = ngx_queue_data(q, ngx_http_security_txt_signed_t, queue);
+
+        ngx_queue_remove(q);
+        ngx_rbtree_delete(&smcf->rbtree, &old->node);
+        ngx_free(old->body.data);
+        ngx_free(old);
+        smcf->cached--;
+    }
+
+    ngx_memcpy(&sb->node.key, sb->id, sizeof(ngx_rbtree_key_t));
+    ngx_rbtree_insert(&smcf->rbtree, &sb->node);
+    ngx_queue_insert_head(&smcf->lru, &sb->queue);
+    smcf->cached++;
+}
+
+
+static void
+ngx_http_security_txt_rbtree_insert_value(ngx_rbtree_node_t *temp,
+    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel)
+{
+    ngx_rbtree_node_t               **p;
+    ngx_http_security_txt_signed_t   *sb, *sbt;
+
+    for ( ;; ) {
+
+        if (node->key < temp->key) {
+            p = &temp->left;
+
+        } else if (node->key > temp->key) {
+            p = &temp->right;
+
+        } else {
+            sb = (ngx_http_security_txt_signed_t *) node;
+            sbt = (ngx_http_security_txt_signed_t *) temp;
+
+            p = (ngx_memcmp(sb->id, sbt->id, NGX_HTTP_SECURITY_TXT_ETAG_LEN)
+                 < 0) ? &temp->left : &temp->right;
+        }
+
+        if (*p == sentinel) {
+            break;
+        }
+
+        temp = *p;
+    }
+
+    *p = node;
+    node->parent = temp;
+    node->left = sentinel;
+    node->right = sentinel;
+    ngx_rbt_red(node);
 }
 
 
@@ -708,7 +1107,8 @@ ngx_http_security_txt_render(ngx_http_request_t *r,
 
 /*
  * Expires is the boundary plus the window, but never later than the end of
- * the review date: a file nobody has reviewed runs out, as it should.
+ * the review date (a file nobody has reviewed runs out, as it should), nor
+ * than the signing key's own expiry less one renewal interval.
  */
 
 static time_t
@@ -721,6 +1121,14 @@ ngx_http_security_txt_expires(ngx_http_security_txt_srv_conf_t *stcf,
 
     if (stcf->review_by != -1 && expires > stcf->review_by + 86399) {
         expires = stcf->review_by + 86399;
+    }
+
+    /* a signature must not outlive its key: one interval to spare */
+
+    if (stcf->key && stcf->key->pgp.expires
+        && expires > (time_t) stcf->key->pgp.expires - stcf->renew)
+    {
+        expires = (time_t) stcf->key->pgp.expires - stcf->renew;
     }
 
     return expires;
@@ -1113,6 +1521,313 @@ ngx_http_security_txt_review_by(ngx_conf_t *cf, ngx_command_t *cmd,
 }
 
 
+static char *
+ngx_http_security_txt_signing_key(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_security_txt_srv_conf_t *stcf = conf;
+
+    ngx_str_t  *value;
+
+    if (stcf->key != NGX_CONF_UNSET_PTR) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        stcf->key = NULL;
+        return NGX_CONF_OK;
+    }
+
+    stcf->key = ngx_http_security_txt_load_key(cf, cmd, &value[1]);
+
+    if (stcf->key == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * Reads an exported OpenPGP secret key.  The file must be the owner's
+ * alone, as ssh wants of its keys; the bytes read are wiped as soon as the
+ * key is parsed, and the key itself when the configuration goes away.
+ */
+
+static ngx_http_security_txt_key_t *
+ngx_http_security_txt_load_key(ngx_conf_t *cf, ngx_command_t *cmd,
+    ngx_str_t *name)
+{
+    int                                      rc;
+    u_char                                  *data, *work, *cert;
+    size_t                                   size, cert_len;
+    ssize_t                                  n;
+    ngx_fd_t                                 fd;
+    ngx_uint_t                               i, mode;
+    ngx_file_info_t                          fi;
+    ngx_pool_cleanup_t                      *cln;
+    ngx_http_security_txt_key_t             *key, *keys;
+    ngx_http_security_contact_main_conf_t   *smcf;
+    u_char                                   digest[NGX_HTTP_SECURITY_TXT_ETAG_LEN];
+    char                                     err[SC_PGP_ERRLEN];
+
+    if (ngx_conf_full_name(cf->cycle, name, 1) != NGX_OK) {
+        return NULL;
+    }
+
+    smcf = ngx_http_conf_get_module_main_conf(cf,
+                                              ngx_http_security_contact_module);
+
+    keys = smcf->keys.elts;
+
+    for (i = 0; i < smcf->keys.nelts; i++) {
+        if (keys[i].file.len == name->len
+            && ngx_strncmp(keys[i].file.data, name->data, name->len) == 0)
+        {
+            return &keys[i];
+        }
+    }
+
+    fd = ngx_open_file(name->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+
+    if (fd == NGX_INVALID_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "\"%V\" cannot open key file \"%V\"",
+                           &cmd->name, name);
+        return NULL;
+    }
+
+    data = NULL;
+    key = NULL;
+
+    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "\"%V\" cannot stat key file \"%V\"",
+                           &cmd->name, name);
+        goto done;
+    }
+
+    if (ngx_file_access(&fi) & 077) {
+        mode = ngx_file_access(&fi);
+
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" key file \"%V\" is readable or writable "
+                           "by group or others (mode 0%ui%ui%ui): a secret "
+                           "key must be its owner's alone; run "
+                           "\"chmod 600 %V\"",
+                           &cmd->name, name, (mode >> 6) & 7, (mode >> 3) & 7,
+                           mode & 7, name);
+        goto done;
+    }
+
+    size = (size_t) ngx_file_size(&fi);
+
+    if (size == 0 || size > NGX_HTTP_SECURITY_TXT_KEY_MAX) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" key file \"%V\" is %s: export the key "
+                           "with \"gpg --export-secret-keys --armor FPR\"",
+                           &cmd->name, name,
+                           size ? "too large to be an OpenPGP key"
+                                : "empty");
+        goto done;
+    }
+
+    /* the file, the dearmored bytes, and the public certificate */
+
+    data = ngx_alloc(3 * size, cf->log);
+    if (data == NULL) {
+        goto done;
+    }
+
+    work = data + size;
+    cert = work + size;
+
+    n = ngx_read_fd(fd, data, size);
+
+    if (n != (ssize_t) size) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "\"%V\" cannot read key file \"%V\"",
+                           &cmd->name, name);
+        goto done;
+    }
+
+    key = ngx_array_push(&smcf->keys);
+    if (key == NULL) {
+        goto done;
+    }
+
+    ngx_memzero(key, sizeof(ngx_http_security_txt_key_t));
+
+    rc = sc_pgp_key_load(&key->pgp, data, size, work, cert, &cert_len,
+                         (uint32_t) ngx_time(), err, sizeof(err));
+
+    if (rc != 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" key file \"%V\": %s",
+                           &cmd->name, name, err);
+        smcf->keys.nelts--;
+        key = NULL;
+        goto done;
+    }
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        sc_pgp_key_wipe(&key->pgp);
+        smcf->keys.nelts--;
+        key = NULL;
+        goto done;
+    }
+
+    cln->handler = ngx_http_security_txt_key_cleanup;
+    cln->data = key;
+
+    key->file = *name;
+
+    key->cert.len = sc_pgp_armor_len("PUBLIC KEY BLOCK", cert_len);
+    key->cert.data = ngx_pnalloc(cf->pool, key->cert.len);
+    if (key->cert.data == NULL) {
+        key = NULL;
+        goto done;
+    }
+
+    key->cert.len = sc_pgp_armor(key->cert.data, "PUBLIC KEY BLOCK", cert,
+                                 cert_len);
+
+    crypto_generichash(digest, sizeof(digest), key->cert.data, key->cert.len,
+                       NULL, 0);
+
+    key->cert_etag[0] = '"';
+    ngx_hex_dump(key->cert_etag + 1, digest, sizeof(digest));
+    key->cert_etag[NGX_HTTP_SECURITY_TXT_ETAG_SIZE - 1] = '"';
+
+    if (key->pgp.expires
+        && (time_t) key->pgp.expires - ngx_time() < 30 * 86400)
+    {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "\"%V\" key in \"%V\" expires in %T days: "
+                           "extend it with \"gpg --quick-set-expire\" and "
+                           "export it again",
+                           &cmd->name, name,
+                           ((time_t) key->pgp.expires - ngx_time()) / 86400);
+    }
+
+done:
+
+    if (data) {
+        sodium_memzero(data, 3 * size);
+        ngx_free(data);
+    }
+
+    if (ngx_close_file(fd) == NGX_FILE_ERROR) {
+        ngx_log_error(NGX_LOG_ALERT, cf->log, ngx_errno,
+                      ngx_close_file_n " \"%V\" failed", name);
+    }
+
+    return key;
+}
+
+
+static void
+ngx_http_security_txt_key_cleanup(void *data)
+{
+    ngx_http_security_txt_key_t  *key = data;
+
+    sc_pgp_key_wipe(&key->pgp);
+}
+
+
+static char *
+ngx_http_security_txt_key_uri(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_security_txt_srv_conf_t *stcf = conf;
+
+    ngx_str_t  *value;
+
+    if (stcf->key_uri.data) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        ngx_str_set(&stcf->key_uri, "");
+        return NGX_CONF_OK;
+    }
+
+    if (value[1].data[0] != '/'
+        || ngx_strlchr(value[1].data, value[1].data + value[1].len, '?')
+        || ngx_strlchr(value[1].data, value[1].data + value[1].len, '#'))
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" value \"%V\" is invalid: it must be a "
+                           "path on this server, such as "
+                           "\"/.well-known/security-key.asc\"",
+                           &cmd->name, &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_strcmp(value[1].data, NGX_HTTP_SECURITY_TXT_URI) == 0
+        || ngx_strcmp(value[1].data, NGX_HTTP_SECURITY_TXT_OLD_URI) == 0)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" value \"%V\" is the path of "
+                           "security.txt itself", &cmd->name, &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    stcf->key_uri = value[1];
+
+    return NGX_CONF_OK;
+}
+
+
+static void *
+ngx_http_security_contact_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_http_security_contact_main_conf_t  *smcf;
+
+    smcf = ngx_pcalloc(cf->pool,
+                       sizeof(ngx_http_security_contact_main_conf_t));
+    if (smcf == NULL) {
+        return NULL;
+    }
+
+    if (ngx_array_init(&smcf->keys, cf->pool, 4,
+                       sizeof(ngx_http_security_txt_key_t))
+        != NGX_OK)
+    {
+        return NULL;
+    }
+
+    smcf->cache_size = NGX_CONF_UNSET_UINT;
+
+    ngx_rbtree_init(&smcf->rbtree, &smcf->sentinel,
+                    ngx_http_security_txt_rbtree_insert_value);
+    ngx_queue_init(&smcf->lru);
+
+    return smcf;
+}
+
+
+static char *
+ngx_http_security_contact_init_main_conf(ngx_conf_t *cf, void *conf)
+{
+    ngx_http_security_contact_main_conf_t *smcf = conf;
+
+    ngx_conf_init_uint_value(smcf->cache_size, 1024);
+
+    if (smcf->cache_size == 0) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "\"security_txt_cache_size\" must be at least 1");
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
 static void *
 ngx_http_security_contact_create_srv_conf(ngx_conf_t *cf)
 {
@@ -1130,6 +1845,7 @@ ngx_http_security_contact_create_srv_conf(ngx_conf_t *cf)
      *     stcf->fields = NULL;
      *     stcf->enable_file = { 0, NULL };
      *     stcf->enable_line = 0;
+     *     stcf->key_uri = { 0, NULL };
      *     stcf->last_boundary = 0;
      */
 
@@ -1139,6 +1855,7 @@ ngx_http_security_contact_create_srv_conf(ngx_conf_t *cf)
     stcf->renew = NGX_CONF_UNSET;
     stcf->review_by = NGX_CONF_UNSET;
     stcf->https_only = NGX_CONF_UNSET;
+    stcf->key = NGX_CONF_UNSET_PTR;
 
     return stcf;
 }
@@ -1202,12 +1919,34 @@ ngx_http_security_contact_merge_srv_conf(ngx_conf_t *cf, void *parent,
 
     ngx_conf_merge_value(conf->review_by, prev->review_by, -1);
 
+    ngx_conf_merge_ptr_value(conf->key, prev->key, NULL);
+    ngx_conf_merge_str_value(conf->key_uri, prev->key_uri, "");
+
+    cscf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_core_module);
+
+    if (conf->enable && conf->key
+        && conf->canonical == NGX_HTTP_SECURITY_TXT_CANONICAL_OFF)
+    {
+        ngx_log_error(NGX_LOG_WARN, cf->log, 0,
+                      "security.txt of server \"%V\" is signed with \"%V\""
+                      " but has no Canonical field: RFC 9116 section 2.3 "
+                      "recommends one in a signed file "
+                      "(\"security_txt_canonical auto\")",
+                      &cscf->server_name, &conf->key->file);
+    }
+
+    if (conf->key_uri.len && conf->key == NULL) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "\"security_txt_key_uri %V\" applies to server "
+                      "\"%V\", which has no \"security_txt_signing_key\"",
+                      &conf->key_uri, &cscf->server_name);
+        return NGX_CONF_ERROR;
+    }
+
     if (conf->enable
         && (conf->lists[SC_FIELD_CONTACT] == NULL
             || conf->lists[SC_FIELD_CONTACT]->nelts == 0))
     {
-        cscf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_core_module);
-
         ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
                       "\"security_txt on\" in %V:%ui applies to server "
                       "\"%V\", which has no \"security_txt_contact\": "
