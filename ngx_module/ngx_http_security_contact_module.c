@@ -54,16 +54,18 @@ typedef struct {
 
 
 /*
- * A signed body in the per-worker cache.  One entry per server and host:
- * the digest says which rendered text and boundary the body signs, and a
- * body that can no longer be renewed is served until one can.
+ * A signed body in the per-worker cache, one per server and host: the
+ * text it signs and the boundary it was signed at say whether it is still
+ * the right one, and a body that cannot be renewed is served until one can.
  */
 
 typedef struct {
     ngx_rbtree_node_t              node;
     ngx_queue_t                    queue;
-    u_char                         id[NGX_HTTP_SECURITY_TXT_ETAG_LEN];
-    u_char                         digest[NGX_HTTP_SECURITY_TXT_ETAG_LEN];
+    void                          *conf;
+    ngx_str_t                      host;
+    time_t                         boundary;
+    ngx_str_t                      text;     /* text.data also holds body */
     ngx_str_t                      body;
     u_char                         etag[NGX_HTTP_SECURITY_TXT_ETAG_SIZE];
 } ngx_http_security_txt_signed_t;
@@ -100,6 +102,9 @@ typedef struct {
 
     ngx_flag_t                     https_only;
 
+    /* a value has variables: the text may differ for the same host */
+    ngx_uint_t                     dynamic;
+
     ngx_http_security_txt_key_t   *key;           /* NULL: not signed */
     ngx_str_t                      key_uri;
 
@@ -126,14 +131,18 @@ static void ngx_http_security_txt_review_log(ngx_log_t *log,
     ngx_uint_t level, ngx_http_security_txt_srv_conf_t *stcf, time_t now,
     ngx_str_t *where);
 
-static ngx_int_t ngx_http_security_txt_sign(ngx_http_request_t *r,
+static ngx_int_t ngx_http_security_txt_signed(ngx_http_request_t *r,
     ngx_http_security_txt_srv_conf_t *stcf, time_t boundary, ngx_str_t *body,
     u_char *etag);
-static void ngx_http_security_txt_cache_insert(
-    ngx_http_security_contact_main_conf_t *smcf,
-    ngx_http_security_txt_signed_t *sb);
+static ngx_http_security_txt_signed_t *ngx_http_security_txt_sign(
+    ngx_http_request_t *r, ngx_http_security_txt_srv_conf_t *stcf,
+    ngx_http_security_txt_signed_t *sb, ngx_str_t *host, time_t boundary,
+    ngx_str_t *text);
 static ngx_http_security_txt_signed_t *ngx_http_security_txt_cache_lookup(
-    ngx_http_security_contact_main_conf_t *smcf, u_char *id);
+    ngx_http_security_contact_main_conf_t *smcf, void *conf, ngx_str_t *host,
+    uint32_t hash);
+static ngx_int_t ngx_http_security_txt_cache_cmp(
+    ngx_http_security_txt_signed_t *sb, void *conf, ngx_str_t *host);
 static void ngx_http_security_txt_rbtree_insert_value(
     ngx_rbtree_node_t *temp, ngx_rbtree_node_t *node,
     ngx_rbtree_node_t *sentinel);
@@ -498,7 +507,8 @@ ngx_http_security_txt_serve(ngx_http_request_t *r,
     u_char      *p;
     time_t       now, boundary;
     ngx_int_t    rc;
-    ngx_str_t    body;
+    ngx_str_t    body, host;
+    ngx_uint_t   level;
     u_char       digest[NGX_HTTP_SECURITY_TXT_ETAG_LEN];
     u_char       etag[NGX_HTTP_SECURITY_TXT_ETAG_SIZE];
 
@@ -512,18 +522,30 @@ ngx_http_security_txt_serve(ngx_http_request_t *r,
     now = ngx_time();
     boundary = sc_renewal_boundary(now, stcf->renew);
 
-    rc = ngx_http_security_txt_render(r, stcf, boundary, &body);
-    if (rc != NGX_OK) {
-        return rc;
+    if (boundary != stcf->last_boundary) {
+
+        /* the first file of a new interval in this worker */
+
+        if (stcf->last_boundary != 0 && stcf->review_by != -1) {
+            level = (now >= stcf->review_by + 86400) ? NGX_LOG_ERR
+                                                     : NGX_LOG_WARN;
+
+            ngx_http_security_txt_host(r, &host);
+            ngx_http_security_txt_review_log(r->connection->log, level, stcf,
+                                             now, &host);
+        }
+
+        stcf->last_boundary = boundary;
     }
 
     if (stcf->key) {
-        rc = ngx_http_security_txt_sign(r, stcf, boundary, &body, etag);
+        rc = ngx_http_security_txt_signed(r, stcf, boundary, &body, etag);
+
+    } else {
+        rc = ngx_http_security_txt_render(r, stcf, boundary, &body);
         if (rc != NGX_OK) {
             return rc;
         }
-
-    } else {
 
         /* a strong validator: the digest of exactly the bytes served */
 
@@ -534,6 +556,10 @@ ngx_http_security_txt_serve(ngx_http_request_t *r,
         *p++ = '"';
         p = ngx_hex_dump(p, digest, sizeof(digest));
         *p = '"';
+    }
+
+    if (rc != NGX_OK) {
+        return rc;
     }
 
     /* caches keep the file no later than the next renewal boundary */
@@ -629,130 +655,55 @@ ngx_http_security_txt_send(ngx_http_request_t *r, ngx_str_t *body,
 
 
 /*
- * Signs the rendered text, or takes the signed body from this worker's
- * cache: one Ed25519 signature per server, host and renewal interval.  If
- * signing fails, the last good body for the host is served and the error
- * logged.  The body is copied into the request's pool, since the cache
- * may drop the entry while the response is still being sent.
+ * The signed file for this server and host, from this worker's cache when
+ * it still signs the same text at the same boundary, else signed anew.
+ * Without variables the text depends on the host and the boundary alone
+ * and is not even rendered on a hit.  The body is copied into the
+ * request's pool: the cache may drop the entry while it is being sent.
  */
 
 static ngx_int_t
-ngx_http_security_txt_sign(ngx_http_request_t *r,
+ngx_http_security_txt_signed(ngx_http_request_t *r,
     ngx_http_security_txt_srv_conf_t *stcf, time_t boundary, ngx_str_t *body,
     u_char *etag)
 {
-    u_char                                  *p, *signed_body;
-    size_t                                   cap, len;
-    uint32_t                                 created;
-    ngx_str_t                                host;
-    crypto_generichash_state                 st;
+    uint32_t                                 hash;
+    ngx_int_t                                rc;
+    ngx_str_t                                host, text;
     ngx_http_security_txt_signed_t          *sb;
     ngx_http_security_contact_main_conf_t   *smcf;
-    u_char                                   id[NGX_HTTP_SECURITY_TXT_ETAG_LEN];
-    u_char                                   digest[NGX_HTTP_SECURITY_TXT_ETAG_LEN];
-    u_char                                   bytes[8];
 
     smcf = ngx_http_get_module_main_conf(r, ngx_http_security_contact_module);
 
     ngx_http_security_txt_host(r, &host);
 
-    crypto_generichash_init(&st, NULL, 0, sizeof(id));
-    crypto_generichash_update(&st, (u_char *) &stcf, sizeof(stcf));
-    crypto_generichash_update(&st, host.data, host.len);
-    crypto_generichash_final(&st, id, sizeof(id));
+    hash = ngx_crc32_short(host.data, host.len);
 
-    bytes[0] = (u_char) ((uint64_t) boundary >> 56);
-    bytes[1] = (u_char) ((uint64_t) boundary >> 48);
-    bytes[2] = (u_char) ((uint64_t) boundary >> 40);
-    bytes[3] = (u_char) ((uint64_t) boundary >> 32);
-    bytes[4] = (u_char) ((uint64_t) boundary >> 24);
-    bytes[5] = (u_char) ((uint64_t) boundary >> 16);
-    bytes[6] = (u_char) ((uint64_t) boundary >> 8);
-    bytes[7] = (u_char) boundary;
+    sb = ngx_http_security_txt_cache_lookup(smcf, stcf, &host, hash);
 
-    crypto_generichash_init(&st, NULL, 0, sizeof(digest));
-    crypto_generichash_update(&st, bytes, sizeof(bytes));
-    crypto_generichash_update(&st, body->data, body->len);
-    crypto_generichash_update(&st, stcf->key->pgp.fpr,
-                              sizeof(stcf->key->pgp.fpr));
-    crypto_generichash_final(&st, digest, sizeof(digest));
-
-    sb = ngx_http_security_txt_cache_lookup(smcf, id);
-
-    if (sb && ngx_memcmp(sb->digest, digest, sizeof(digest)) == 0) {
+    if (sb && sb->boundary == boundary && !stcf->dynamic) {
         goto found;
     }
 
-    cap = sc_pgp_clearsign_len(body->len);
-
-    signed_body = (cap == SIZE_MAX) ? NULL : ngx_alloc(cap, r->connection->log);
-
-    len = 0;
-
-    if (signed_body) {
-        /*
-         * the signature is made at the boundary, so that every worker and
-         * node makes the same bytes; but never before the key itself was
-         * made, which verifiers refuse
-         */
-
-        created = ngx_max((uint32_t) boundary, stcf->key->pgp.created);
-
-        len = sc_pgp_clearsign(signed_body, cap, body->data, body->len,
-                               &stcf->key->pgp, created);
+    rc = ngx_http_security_txt_render(r, stcf, boundary, &text);
+    if (rc != NGX_OK) {
+        return rc;
     }
 
-    if (len == 0) {
-        if (signed_body) {
-            ngx_free(signed_body);
-        }
+    if (sb && sb->boundary == boundary
+        && sb->text.len == text.len
+        && ngx_memcmp(sb->text.data, text.data, text.len) == 0)
+    {
+        goto found;
+    }
 
-        if (sb) {
-            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                          "security.txt for host \"%V\" could not be signed "
-                          "with \"%V\", serving the previous signed file",
-                          &host, &stcf->key->file);
-            goto found;
-        }
+    sb = ngx_http_security_txt_sign(r, stcf, sb, &host, boundary, &text);
 
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "security.txt for host \"%V\" could not be signed "
-                      "with \"%V\"", &host, &stcf->key->file);
-
+    if (sb == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (sb == NULL) {
-        sb = ngx_alloc(sizeof(ngx_http_security_txt_signed_t),
-                       r->connection->log);
-        if (sb == NULL) {
-            ngx_free(signed_body);
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        ngx_memcpy(sb->id, id, sizeof(id));
-        sb->body.data = NULL;
-
-        ngx_http_security_txt_cache_insert(smcf, sb);
-    }
-
-    if (sb->body.data) {
-        ngx_free(sb->body.data);
-    }
-
-    sb->body.data = signed_body;
-    sb->body.len = len;
-    ngx_memcpy(sb->digest, digest, sizeof(digest));
-
-    crypto_generichash(digest, sizeof(digest), signed_body, len, NULL, 0);
-
-    p = sb->etag;
-    *p++ = '"';
-    p = ngx_hex_dump(p, digest, sizeof(digest));
-    *p = '"';
-
-    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "security.txt signed for \"%V\" at %T", &host, boundary);
+    sb->node.key = hash;
 
 found:
 
@@ -769,69 +720,170 @@ found:
 }
 
 
+/*
+ * Signs text into the cache entry sb (a new one if NULL).  If signing
+ * fails, an existing entry keeps its last good body, which is served, and
+ * the error is logged.
+ */
+
+static ngx_http_security_txt_signed_t *
+ngx_http_security_txt_sign(ngx_http_request_t *r,
+    ngx_http_security_txt_srv_conf_t *stcf, ngx_http_security_txt_signed_t *sb,
+    ngx_str_t *host, time_t boundary, ngx_str_t *text)
+{
+    u_char                                  *p, *buf;
+    size_t                                   cap, len;
+    uint32_t                                 created;
+    ngx_queue_t                             *q;
+    ngx_http_security_txt_signed_t          *old;
+    ngx_http_security_contact_main_conf_t   *smcf;
+    u_char                                   digest[NGX_HTTP_SECURITY_TXT_ETAG_LEN];
+
+    cap = sc_pgp_clearsign_len(text->len);
+
+    buf = (cap == SIZE_MAX) ? NULL
+                            : ngx_alloc(text->len + cap, r->connection->log);
+
+    len = 0;
+
+    if (buf) {
+
+        /*
+         * the signature is made at the boundary, so that every worker and
+         * node makes the same bytes; but never before the key itself was
+         * made, which verifiers refuse
+         */
+
+        created = ngx_max((uint32_t) boundary, stcf->key->pgp.created);
+
+        len = sc_pgp_clearsign(buf + text->len, cap, text->data, text->len,
+                               &stcf->key->pgp, created);
+    }
+
+    if (len == 0) {
+        if (buf) {
+            ngx_free(buf);
+        }
+
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "security.txt for host \"%V\" could not be signed "
+                      "with \"%V\"%s", host, &stcf->key->file,
+                      sb ? ", serving the previous signed file" : "");
+
+        return sb;
+    }
+
+    if (sb == NULL) {
+        smcf = ngx_http_get_module_main_conf(r,
+                                             ngx_http_security_contact_module);
+
+        if (smcf->cached >= smcf->cache_size) {
+            q = ngx_queue_last(&smcf->lru);
+            old = ngx_queue_data(q, ngx_http_security_txt_signed_t, queue);
+
+            ngx_queue_remove(q);
+            ngx_rbtree_delete(&smcf->rbtree, &old->node);
+            ngx_free(old->text.data);
+            ngx_free(old);
+            smcf->cached--;
+        }
+
+        sb = ngx_alloc(sizeof(ngx_http_security_txt_signed_t) + host->len,
+                       r->connection->log);
+        if (sb == NULL) {
+            ngx_free(buf);
+            return NULL;
+        }
+
+        sb->conf = stcf;
+        sb->host.data = (u_char *) &sb[1];
+        sb->host.len = host->len;
+        ngx_memcpy(sb->host.data, host->data, host->len);
+        sb->text.data = NULL;
+
+        sb->node.key = ngx_crc32_short(host->data, host->len);
+        ngx_rbtree_insert(&smcf->rbtree, &sb->node);
+        ngx_queue_insert_head(&smcf->lru, &sb->queue);
+        smcf->cached++;
+    }
+
+    if (sb->text.data) {
+        ngx_free(sb->text.data);
+    }
+
+    ngx_memcpy(buf, text->data, text->len);
+
+    sb->boundary = boundary;
+    sb->text.data = buf;
+    sb->text.len = text->len;
+    sb->body.data = buf + text->len;
+    sb->body.len = len;
+
+    crypto_generichash(digest, sizeof(digest), sb->body.data, len, NULL, 0);
+
+    p = sb->etag;
+    *p++ = '"';
+    p = ngx_hex_dump(p, digest, sizeof(digest));
+    *p = '"';
+
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "security.txt signed for \"%V\" at %T", host, boundary);
+
+    return sb;
+}
+
+
+static ngx_int_t
+ngx_http_security_txt_cache_cmp(ngx_http_security_txt_signed_t *sb,
+    void *conf, ngx_str_t *host)
+{
+    if (conf != sb->conf) {
+        return ((uintptr_t) conf < (uintptr_t) sb->conf) ? -1 : 1;
+    }
+
+    return ngx_memn2cmp(host->data, sb->host.data, host->len, sb->host.len);
+}
+
+
 static ngx_http_security_txt_signed_t *
 ngx_http_security_txt_cache_lookup(ngx_http_security_contact_main_conf_t *smcf,
-    u_char *id)
+    void *conf, ngx_str_t *host, uint32_t hash)
 {
-    ngx_rbtree_key_t                 key;
+    ngx_int_t                        rc;
     ngx_rbtree_node_t               *node, *sentinel;
     ngx_http_security_txt_signed_t  *sb;
-
-    ngx_memcpy(&key, id, sizeof(ngx_rbtree_key_t));
 
     node = smcf->rbtree.root;
     sentinel = smcf->rbtree.sentinel;
 
     while (node != sentinel) {
 
-        if (key < node->key) {
+        if (hash < node->key) {
             node = node->left;
             continue;
         }
 
-        if (key > node->key) {
+        if (hash > node->key) {
             node = node->right;
             continue;
         }
 
+        /* hash == node->key */
+
         sb = (ngx_http_security_txt_signed_t *) node;
 
-        if (ngx_memcmp(id, sb->id, NGX_HTTP_SECURITY_TXT_ETAG_LEN) == 0) {
+        rc = ngx_http_security_txt_cache_cmp(sb, conf, host);
+
+        if (rc == 0) {
             ngx_queue_remove(&sb->queue);
             ngx_queue_insert_head(&smcf->lru, &sb->queue);
             return sb;
         }
 
-        node = (ngx_memcmp(id, sb->id, NGX_HTTP_SECURITY_TXT_ETAG_LEN) < 0)
-               ? node->left : node->right;
+        node = (rc < 0) ? node->left : node->right;
     }
 
     return NULL;
-}
-
-
-static void
-ngx_http_security_txt_cache_insert(ngx_http_security_contact_main_conf_t *smcf,
-    ngx_http_security_txt_signed_t *sb)
-{
-    ngx_queue_t                     *q;
-    ngx_http_security_txt_signed_t  *old;
-
-    if (smcf->cached >= smcf->cache_size) {
-        q = ngx_queue_last(&smcf->lru);
-        old = ngx_queue_data(q, ngx_http_security_txt_signed_t, queue);
-
-        ngx_queue_remove(q);
-        ngx_rbtree_delete(&smcf->rbtree, &old->node);
-        ngx_free(old->body.data);
-        ngx_free(old);
-        smcf->cached--;
-    }
-
-    ngx_memcpy(&sb->node.key, sb->id, sizeof(ngx_rbtree_key_t));
-    ngx_rbtree_insert(&smcf->rbtree, &sb->node);
-    ngx_queue_insert_head(&smcf->lru, &sb->queue);
-    smcf->cached++;
 }
 
 
@@ -854,7 +906,7 @@ ngx_http_security_txt_rbtree_insert_value(ngx_rbtree_node_t *temp,
             sb = (ngx_http_security_txt_signed_t *) node;
             sbt = (ngx_http_security_txt_signed_t *) temp;
 
-            p = (ngx_memcmp(sb->id, sbt->id, NGX_HTTP_SECURITY_TXT_ETAG_LEN)
+            p = (ngx_http_security_txt_cache_cmp(sbt, sb->conf, &sb->host)
                  < 0) ? &temp->left : &temp->right;
         }
 
@@ -887,7 +939,7 @@ ngx_http_security_txt_render(ngx_http_request_t *r,
     size_t                           n, max, len, bad;
     time_t                           expires;
     ngx_str_t                        value, host;
-    ngx_uint_t                       kind, i, level;
+    ngx_uint_t                       kind, i;
     sc_field_t                      *fields, *f;
     const char                      *rule, *name;
     ngx_http_complex_value_t        *cv;
@@ -1084,22 +1136,6 @@ ngx_http_security_txt_render(ngx_http_request_t *r,
     }
 
     out->len = sc_sectxt_render(out->data, fields, n) - out->data;
-
-    if (boundary != stcf->last_boundary) {
-
-        /* the first rendering of a new interval in this worker */
-
-        if (stcf->last_boundary != 0 && stcf->review_by != -1) {
-            level = (ngx_time() >= stcf->review_by + 86400)
-                    ? NGX_LOG_ERR : NGX_LOG_WARN;
-
-            ngx_http_security_txt_host(r, &host);
-            ngx_http_security_txt_review_log(r->connection->log, level, stcf,
-                                             ngx_time(), &host);
-        }
-
-        stcf->last_boundary = boundary;
-    }
 
     return NGX_OK;
 }
@@ -1868,8 +1904,10 @@ ngx_http_security_contact_merge_srv_conf(ngx_conf_t *cf, void *parent,
     ngx_http_security_txt_srv_conf_t *prev = parent;
     ngx_http_security_txt_srv_conf_t *conf = child;
 
-    ngx_uint_t                 kind;
-    ngx_http_core_srv_conf_t  *cscf;
+    ngx_uint_t                       kind, i;
+    ngx_http_core_srv_conf_t        *cscf;
+    ngx_http_complex_value_t        *cv;
+    ngx_http_security_txt_field_t   *field;
 
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
     ngx_conf_merge_value(conf->https_only, prev->https_only, 1);
@@ -1918,6 +1956,32 @@ ngx_http_security_contact_merge_srv_conf(ngx_conf_t *cf, void *parent,
     }
 
     ngx_conf_merge_value(conf->review_by, prev->review_by, -1);
+
+    conf->dynamic = 0;
+
+    for (kind = 0; kind < SC_FIELD_MAX; kind++) {
+        if (conf->lists[kind] == NULL) {
+            continue;
+        }
+
+        cv = conf->lists[kind]->elts;
+
+        for (i = 0; i < conf->lists[kind]->nelts; i++) {
+            if (cv[i].lengths) {
+                conf->dynamic = 1;
+            }
+        }
+    }
+
+    if (conf->fields) {
+        field = conf->fields->elts;
+
+        for (i = 0; i < conf->fields->nelts; i++) {
+            if (field[i].value.lengths) {
+                conf->dynamic = 1;
+            }
+        }
+    }
 
     ngx_conf_merge_ptr_value(conf->key, prev->key, NULL);
     ngx_conf_merge_str_value(conf->key_uri, prev->key_uri, "");
