@@ -99,7 +99,8 @@ module-asan: deps-build $(ASAN_SO)
 
 $(BUILD)/unit/%: t/unit/%.c t/unit/tap.h $(CORE_SRCS) $(CORE_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CORE_CFLAGS) -fsanitize=address,undefined -o $@ $< \
+	$(CC) $(CORE_CFLAGS) -fsanitize=address,undefined \
+	    -fno-sanitize-recover=all -o $@ $< \
 	    $(CORE_SRCS) $(CORE_LIBS)
 
 $(BUILD)/tools/%: t/tools/%.c $(CORE_SRCS) $(CORE_HDRS)
@@ -108,7 +109,8 @@ $(BUILD)/tools/%: t/tools/%.c $(CORE_SRCS) $(CORE_HDRS)
 
 $(BUILD)/fuzz/%: t/fuzz/%.c $(CORE_SRCS) $(CORE_HDRS)
 	@mkdir -p $(dir $@)
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -Ingx_module \
+	clang -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=all -Ingx_module \
 	    -o $@ $< $(CORE_SRCS) $(CORE_LIBS)
 
 unit: $(UNIT_BINS)

@@ -409,9 +409,10 @@ int
 sc_pgp_dearmor(uint8_t *out, size_t *out_len, const uint8_t *in,
     size_t len, const uint8_t **type, size_t *type_len)
 {
-    int             rc;
+    int             rc, has_crc;
     size_t          n, label_len, crc_len;
     uint8_t         crc[6];
+    uint32_t        crc_value;
     const uint8_t  *p, *end, *next, *eol, *t, *label, *data, *data_end;
 
     static const char  begin[] = "-----BEGIN PGP ";
@@ -480,7 +481,8 @@ sc_pgp_dearmor(uint8_t *out, size_t *out_len, const uint8_t *in,
 
     data = p;
     data_end = NULL;
-    crc_len = 0;
+    has_crc = 0;
+    crc_value = 0;
 
     while (p < end) {
         next = sc_pgp_line(p, end, &eol, &t);
@@ -497,6 +499,10 @@ sc_pgp_dearmor(uint8_t *out, size_t *out_len, const uint8_t *in,
             {
                 return SC_PGP_CORRUPT;
             }
+
+            has_crc = 1;
+            crc_value = (uint32_t) crc[0] << 16 | (uint32_t) crc[1] << 8
+                        | crc[2];
 
         } else if ((size_t) (t - p) >= sizeof(endl) - 1
                    && memcmp(p, endl, sizeof(endl) - 1) == 0)
@@ -518,11 +524,7 @@ sc_pgp_dearmor(uint8_t *out, size_t *out_len, const uint8_t *in,
                 return rc;
             }
 
-            if (crc_len
-                && sc_pgp_crc24(out, n) != ((uint32_t) crc[0] << 16
-                                            | (uint32_t) crc[1] << 8
-                                            | crc[2]))
-            {
+            if (has_crc && sc_pgp_crc24(out, n) != crc_value) {
                 return SC_PGP_BADCRC;
             }
 
@@ -1470,7 +1472,21 @@ sc_pgp_date(char out[11], uint32_t t)
         days -= mdays;
     }
 
-    snprintf(out, 11, "%04u-%02u-%02u", y % 10000, m + 1, days + 1);
+    y %= 10000;
+    m += 1;
+    days += 1;
+
+    out[0] = (char) ('0' + y / 1000);
+    out[1] = (char) ('0' + y / 100 % 10);
+    out[2] = (char) ('0' + y / 10 % 10);
+    out[3] = (char) ('0' + y % 10);
+    out[4] = '-';
+    out[5] = (char) ('0' + m / 10 % 10);
+    out[6] = (char) ('0' + m % 10);
+    out[7] = '-';
+    out[8] = (char) ('0' + days / 10 % 10);
+    out[9] = (char) ('0' + days % 10);
+    out[10] = '\0';
 }
 
 
@@ -1576,45 +1592,70 @@ sc_pgp_err_pub(char *err, size_t errlen, int rc, const sc_pgp_pub_t *pub,
 }
 
 
+/* the key file as it is read */
+
+typedef struct {
+    sc_pgp_keyinfo_t   primary;
+    sc_pgp_keyinfo_t   sub;          /* the subkey being read */
+    sc_pgp_keyinfo_t   best;         /* the fittest signing subkey so far */
+    unsigned           comp;         /* what signatures now belong to */
+    uint32_t           now;
+    uint8_t           *cert;
+    size_t             cert_pos;
+    size_t             cert_cap;
+    char               fpr[41];      /* of the primary key, for messages */
+    char              *err;
+    size_t             errlen;
+} sc_pgp_load_t;
+
+
 static int
-sc_pgp_cert_put(uint8_t *cert, size_t *pos, size_t cap, unsigned tag,
-    const uint8_t *body, size_t len)
+sc_pgp_cert_put(sc_pgp_load_t *ld, unsigned tag, const uint8_t *body,
+    size_t len)
 {
     size_t   h;
     uint8_t  hdr[5];
 
-    if (cert == NULL) {
-        return SC_PGP_OK;
+    if (ld->cert == NULL) {
+        return 0;
     }
 
     h = sc_pgp_packet_header(hdr, tag, len);
 
-    /* cannot happen: the output is never longer than the input read */
+    /*
+     * cannot happen: an old format header with the shortest length field
+     * is never longer than the header read, and bodies never grow
+     */
 
-    if (h + len > cap - *pos) {
-        return SC_PGP_ERROR;
+    if (h + len > ld->cert_cap - ld->cert_pos) {
+        return sc_pgp_err(ld->err, ld->errlen,
+                          "the certificate buffer is too small");
     }
 
-    memcpy(cert + *pos, hdr, h);
-    memcpy(cert + *pos + h, body, len);
-    *pos += h + len;
+    memcpy(ld->cert + ld->cert_pos, hdr, h);
+    memcpy(ld->cert + ld->cert_pos + h, body, len);
+    ld->cert_pos += h + len;
 
-    return SC_PGP_OK;
+    return 0;
 }
 
 
-/* a subkey has been read completely: is it the best so far? */
+/* a subkey has been read completely: is it the fittest so far? */
 
 static void
-sc_pgp_subkey_done(sc_pgp_keyinfo_t *sub, sc_pgp_keyinfo_t *best,
-    uint32_t now)
+sc_pgp_subkey_done(sc_pgp_load_t *ld)
 {
+    sc_pgp_keyinfo_t  *sub, *best;
+
+    sub = &ld->sub;
+    best = &ld->best;
+
     if (!sub->present) {
         return;
     }
 
     sub->present = 0;
-    sub->status = sc_pgp_key_status(sub, 1, now);
+    sub->status = sc_pgp_key_status(sub, 1, ld->now);
 
     if (sub->status == SC_PGP_ST_NONE) {
         return;
@@ -1631,35 +1672,508 @@ sc_pgp_subkey_done(sc_pgp_keyinfo_t *sub, sc_pgp_keyinfo_t *best,
 }
 
 
+/* the binary key: as it is, or dearmored into work */
+
 static int
-sc_pgp_secret_load(sc_pgp_key_t *key, const sc_pgp_keyinfo_t *ki,
-    const char *fpr, char *err, size_t errlen)
+sc_pgp_load_binary(sc_pgp_load_t *ld, const uint8_t *data, size_t len,
+    uint8_t *work, const uint8_t **bin, size_t *bin_len)
+{
+    int             rc;
+    size_t          label_len, i;
+    const uint8_t  *label;
+
+    if (len == 0) {
+        return sc_pgp_err(ld->err, ld->errlen,
+                          "the key file is empty; export the key with "
+                          "\"gpg --export-secret-keys --armor <FPR>\"");
+    }
+
+    if (data[0] & 0x80) {
+        *bin = data;
+        *bin_len = len;
+        return 0;
+    }
+
+    if (work == NULL) {
+        return sc_pgp_err(ld->err, ld->errlen,
+                          "no buffer to dearmor the key file");
+    }
+
+    rc = sc_pgp_dearmor(work, bin_len, data, len, &label, &label_len);
+
+    switch (rc) {
+
+    case SC_PGP_OK:
+        break;
+
+    case SC_PGP_NOARMOR:
+        return sc_pgp_err(ld->err, ld->errlen,
+                          "the key file is not an OpenPGP key (neither an "
+                          "ASCII-armored block nor binary OpenPGP data); "
+                          "export the key with "
+                          "\"gpg --export-secret-keys --armor <FPR>\"");
+
+    case SC_PGP_BADCRC:
+        return sc_pgp_err_corrupt(ld->err, ld->errlen,
+                                  "the armor's CRC-24 checksum does not "
+                                  "match", rc, ld->fpr);
+
+    case SC_PGP_TRUNCATED:
+        return sc_pgp_err_corrupt(ld->err, ld->errlen,
+                                  "the armor's END line is missing", rc,
+                                  ld->fpr);
+
+    default:
+        return sc_pgp_err_corrupt(ld->err, ld->errlen,
+                                  "malformed ASCII armor", rc, ld->fpr);
+    }
+
+    /* a public key block is told apart by its first packet */
+
+    if ((label_len != sizeof("PRIVATE KEY BLOCK") - 1
+         || memcmp(label, "PRIVATE KEY BLOCK", label_len) != 0)
+        && (label_len != sizeof("PUBLIC KEY BLOCK") - 1
+            || memcmp(label, "PUBLIC KEY BLOCK", label_len) != 0))
+    {
+        for (i = 0; i < label_len && i < 40; i++) {
+            if (label[i] < 0x20 || label[i] > 0x7e) {
+                break;
+            }
+        }
+
+        return sc_pgp_err(ld->err, ld->errlen,
+                          "the key file holds an OpenPGP %.*s%s, not a "
+                          "secret key; export the key with "
+                          "\"gpg --export-secret-keys --armor <FPR>\"",
+                          (int) i, label, (i < label_len) ? "..." : "");
+    }
+
+    *bin = work;
+
+    return 0;
+}
+
+
+/* the first packet: the primary key */
+
+static int
+sc_pgp_load_primary(sc_pgp_load_t *ld, const sc_pgp_packet_t *pkt)
+{
+    int                rc;
+    sc_pgp_keyinfo_t  *pri;
+
+    pri = &ld->primary;
+
+    if (pkt->tag == SC_PGP_TAG_PUBKEY) {
+        if (sc_pgp_pub_parse(&pri->pub, pkt->body, pkt->body_len)
+            == SC_PGP_OK)
+        {
+            sc_pgp_fpr_hex(pri->pub.fpr, ld->fpr);
+            ld->fpr[40] = '\0';
+        }
+
+        return sc_pgp_err(ld->err, ld->errlen,
+                          "the key file holds a public key only, no secret "
+                          "key; export the secret key with "
+                          "\"gpg --export-secret-keys --armor %s\"",
+                          ld->fpr);
+    }
+
+    if (pkt->tag != SC_PGP_TAG_SECKEY) {
+        return sc_pgp_err(ld->err, ld->errlen,
+                          "the key file is not an OpenPGP secret key (it "
+                          "starts with a packet of type %u); export the key "
+                          "with \"gpg --export-secret-keys --armor <FPR>\"",
+                          pkt->tag);
+    }
+
+    rc = sc_pgp_pub_parse(&pri->pub, pkt->body, pkt->body_len);
+
+    if (rc != SC_PGP_OK) {
+        return sc_pgp_err_pub(ld->err, ld->errlen, rc, &pri->pub,
+                              "primary key", ld->fpr);
+    }
+
+    sc_pgp_fpr_hex(pri->pub.fpr, ld->fpr);
+    ld->fpr[40] = '\0';
+
+    if (pri->pub.pub_len == pkt->body_len) {
+        return sc_pgp_err_corrupt(ld->err, ld->errlen,
+                                  "the secret key packet has no secret part",
+                                  SC_PGP_CORRUPT, ld->fpr);
+    }
+
+    pri->present = 1;
+    ld->comp = SC_PGP_COMP_PRIMARY;
+
+    return sc_pgp_cert_put(ld, SC_PGP_TAG_PUBKEY, pkt->body,
+                           pri->pub.pub_len);
+}
+
+
+static int
+sc_pgp_load_subkey(sc_pgp_load_t *ld, const sc_pgp_packet_t *pkt)
+{
+    int                rc;
+    sc_pgp_keyinfo_t  *sub;
+
+    sc_pgp_subkey_done(ld);
+
+    sub = &ld->sub;
+    memset(sub, 0, sizeof(sc_pgp_keyinfo_t));
+
+    rc = sc_pgp_pub_parse(&sub->pub, pkt->body, pkt->body_len);
+
+    if (rc == SC_PGP_EVERSION || rc == SC_PGP_EALGO) {
+        /* not ours to judge: left out, with its signatures */
+        ld->comp = SC_PGP_COMP_SKIP;
+        return 0;
+    }
+
+    if (rc != SC_PGP_OK) {
+        return sc_pgp_err_pub(ld->err, ld->errlen, rc, &sub->pub, "subkey",
+                              ld->fpr);
+    }
+
+    if (pkt->tag == SC_PGP_TAG_SECSUBKEY
+        && sub->pub.pub_len == pkt->body_len)
+    {
+        return sc_pgp_err_corrupt(ld->err, ld->errlen,
+                                  "a secret subkey packet has no secret part",
+                                  SC_PGP_CORRUPT, ld->fpr);
+    }
+
+    sub->no_secret = (pkt->tag == SC_PGP_TAG_PUBSUBKEY);
+    sub->present = 1;
+    ld->comp = SC_PGP_COMP_SUBKEY;
+
+    return sc_pgp_cert_put(ld, SC_PGP_TAG_PUBSUBKEY, pkt->body,
+                           sub->pub.pub_len);
+}
+
+
+static int
+sc_pgp_load_sig(sc_pgp_load_t *ld, const sc_pgp_packet_t *pkt)
+{
+    sc_pgp_sig_t       sig;
+    sc_pgp_keyinfo_t  *pri;
+
+    if (sc_pgp_sig_parse(&sig, pkt->body, pkt->body_len) != SC_PGP_OK) {
+        return sc_pgp_err_corrupt(ld->err, ld->errlen,
+                                  "malformed signature packet",
+                                  SC_PGP_CORRUPT, ld->fpr);
+    }
+
+    pri = &ld->primary;
+
+    if (sig.version == 4) {
+
+        switch (ld->comp) {
+
+        case SC_PGP_COMP_PRIMARY:
+            if (sig.type == SC_PGP_SIG_KEYREV) {
+                pri->revoked = 1;
+
+            } else if (sig.type == SC_PGP_SIG_DIRECT
+                       && sc_pgp_sig_by(&sig, pri->pub.fpr))
+            {
+                sc_pgp_self_sig(pri, &sig);
+            }
+
+            break;
+
+        case SC_PGP_COMP_UID:
+            if (sig.type >= SC_PGP_SIG_CERT_FIRST
+                && sig.type <= SC_PGP_SIG_CERT_LAST
+                && sc_pgp_sig_by(&sig, pri->pub.fpr))
+            {
+                sc_pgp_self_sig(pri, &sig);
+            }
+
+            break;
+
+        case SC_PGP_COMP_SUBKEY:
+            if (sig.type == SC_PGP_SIG_SUBKEYREV) {
+                ld->sub.revoked = 1;
+
+            } else if (sig.type == SC_PGP_SIG_SUBKEY
+                       && sc_pgp_sig_by(&sig, pri->pub.fpr))
+            {
+                sc_pgp_self_sig(&ld->sub, &sig);
+            }
+
+            break;
+
+        default:
+            break;
+        }
+    }
+
+    if (ld->comp == SC_PGP_COMP_SKIP) {
+        return 0;
+    }
+
+    return sc_pgp_cert_put(ld, pkt->tag, pkt->body, pkt->body_len);
+}
+
+
+/* every packet of the file: checked, noted, copied to the certificate */
+
+static int
+sc_pgp_load_packets(sc_pgp_load_t *ld, const uint8_t *bin, size_t len)
+{
+    int              rc, first;
+    size_t           pos;
+    sc_pgp_packet_t  pkt;
+
+    first = 1;
+
+    for (pos = 0; pos < len; pos += pkt.hdr_len + pkt.body_len) {
+
+        rc = sc_pgp_packet_parse(&pkt, bin + pos, len - pos);
+
+        if (rc != SC_PGP_OK) {
+            if (first && rc == SC_PGP_CORRUPT) {
+                return sc_pgp_err(ld->err, ld->errlen,
+                                  "the key file is not an OpenPGP key; "
+                                  "export the key with "
+                                  "\"gpg --export-secret-keys --armor "
+                                  "<FPR>\"");
+            }
+
+            return sc_pgp_err_packet(ld->err, ld->errlen, rc, ld->fpr);
+        }
+
+        if (pkt.tag == SC_PGP_TAG_MARKER || pkt.tag == SC_PGP_TAG_TRUST) {
+            continue;
+        }
+
+        if (first) {
+            first = 0;
+            rc = sc_pgp_load_primary(ld, &pkt);
+
+        } else {
+
+            switch (pkt.tag) {
+
+            case SC_PGP_TAG_SECKEY:
+            case SC_PGP_TAG_PUBKEY:
+                return sc_pgp_err(ld->err, ld->errlen,
+                                  "the key file holds more than one key; "
+                                  "export just the signing key with "
+                                  "\"gpg --export-secret-keys --armor %s\"",
+                                  ld->fpr);
+
+            case SC_PGP_TAG_SECSUBKEY:
+            case SC_PGP_TAG_PUBSUBKEY:
+                rc = sc_pgp_load_subkey(ld, &pkt);
+                break;
+
+            case SC_PGP_TAG_UID:
+            case SC_PGP_TAG_UATTR:
+                sc_pgp_subkey_done(ld);
+                ld->comp = SC_PGP_COMP_UID;
+                rc = sc_pgp_cert_put(ld, pkt.tag, pkt.body, pkt.body_len);
+                break;
+
+            case SC_PGP_TAG_SIG:
+                rc = sc_pgp_load_sig(ld, &pkt);
+                break;
+
+            default:
+                return sc_pgp_err_corrupt(ld->err, ld->errlen,
+                                          "a key does not hold packets of "
+                                          "this type", SC_PGP_CORRUPT,
+                                          ld->fpr);
+            }
+        }
+
+        if (rc != 0) {
+            return rc;
+        }
+    }
+
+    if (first) {
+        return sc_pgp_err(ld->err, ld->errlen,
+                          "the key file holds no key; export the key with "
+                          "\"gpg --export-secret-keys --armor <FPR>\"");
+    }
+
+    sc_pgp_subkey_done(ld);
+
+    return 0;
+}
+
+
+/* the signing key, or why there is none */
+
+static int
+sc_pgp_load_choose(sc_pgp_load_t *ld, sc_pgp_keyinfo_t **chosen)
+{
+    char               date[11], sfpr[41];
+    uint32_t           exp;
+    const char        *what, *fpr;
+    sc_pgp_keyinfo_t  *pri, *best, *ki;
+
+    pri = &ld->primary;
+    best = &ld->best;
+    fpr = ld->fpr;
+
+    pri->status = sc_pgp_key_status(pri, 0, ld->now);
+
+    if (pri->status == SC_PGP_ST_NONE && !best->present) {
+        return sc_pgp_err(ld->err, ld->errlen,
+                          "the key has no Ed25519 signing key (primary key "
+                          "is %s%s); add one with "
+                          "\"gpg --quick-add-key %s ed25519 sign\" and "
+                          SC_PGP_HOWTO_EXPORT,
+                          sc_pgp_algo_name(&pri->pub),
+                          (pri->pub.ed25519 && pri->has_sig)
+                          ? " but may not sign" : "",
+                          fpr, fpr);
+    }
+
+    if (!pri->has_sig) {
+        return sc_pgp_err(ld->err, ld->errlen,
+                          "the primary key has no self-signature; "
+                          SC_PGP_HOWTO_EXPORT, fpr);
+    }
+
+    if (pri->revoked) {
+        return sc_pgp_err(ld->err, ld->errlen,
+                          "the key %s is revoked; " SC_PGP_HOWTO_NEW, fpr);
+    }
+
+    exp = sc_pgp_expires(pri);
+
+    if (exp && ld->now >= exp) {
+        sc_pgp_date(date, exp);
+        return sc_pgp_err(ld->err, ld->errlen,
+                          "the key %s expired on %s; extend it with "
+                          "\"gpg --quick-set-expire %s 1y\" and "
+                          SC_PGP_HOWTO_EXPORT, fpr, date, fpr, fpr);
+    }
+
+    /* the primary key if it is as fit as the fittest subkey */
+
+    if (pri->status != SC_PGP_ST_NONE
+        && (!best->present || pri->status >= best->status))
+    {
+        ki = pri;
+        what = "key";
+
+    } else {
+        ki = best;
+        what = "subkey";
+    }
+
+    sc_pgp_fpr_hex(ki->pub.fpr, sfpr);
+    sfpr[40] = '\0';
+
+    switch (ki->status) {
+
+    case SC_PGP_ST_OK:
+        *chosen = ki;
+        return 0;
+
+    /* a primary key that is revoked or expired is refused above */
+
+    case SC_PGP_ST_REVOKED:
+        return sc_pgp_err(ld->err, ld->errlen,
+                          "the Ed25519 signing subkey %s is revoked; add a "
+                          "new one with \"gpg --quick-add-key %s ed25519 "
+                          "sign\" and " SC_PGP_HOWTO_EXPORT,
+                          sfpr, fpr, fpr);
+
+    case SC_PGP_ST_EXPIRED:
+        sc_pgp_date(date, sc_pgp_expires(ki));
+        return sc_pgp_err(ld->err, ld->errlen,
+                          "the Ed25519 signing subkey %s expired on %s; "
+                          "extend it with \"gpg --quick-set-expire %s 1y "
+                          "%s\" and " SC_PGP_HOWTO_EXPORT,
+                          sfpr, date, fpr, sfpr, fpr);
+
+    case SC_PGP_ST_NOBACKSIG:
+        return sc_pgp_err(ld->err, ld->errlen,
+                          "the Ed25519 signing subkey %s has no primary key "
+                          "binding signature, verifiers reject its "
+                          "signatures; add a new one with "
+                          "\"gpg --quick-add-key %s ed25519 sign\" and "
+                          SC_PGP_HOWTO_EXPORT, sfpr, fpr, fpr);
+
+    case SC_PGP_ST_CARD:
+        return sc_pgp_err(ld->err, ld->errlen,
+                          "the secret of the Ed25519 signing %s %s is on a "
+                          "smartcard, the file holds only a stub; add a "
+                          "software signing subkey with "
+                          "\"gpg --quick-add-key %s ed25519 sign\" and "
+                          SC_PGP_HOWTO_EXPORT, what, sfpr, fpr, fpr);
+
+    case SC_PGP_ST_STUB:
+        return sc_pgp_err(ld->err, ld->errlen,
+                          "the secret of the Ed25519 signing %s %s is not in "
+                          "the file (a GnuPG stub); export the key from the "
+                          "keyring that holds the secret with "
+                          "\"gpg --export-secret-keys --armor %s\"",
+                          what, sfpr, fpr);
+
+    case SC_PGP_ST_PROTECTED:
+
+        /*
+         * GnuPG 2.2 exports a key with the passphrase it has in the
+         * agent; an empty passphrase set with --passwd (loopback pinentry)
+         * makes the agent store, and export, the key unprotected
+         */
+
+        return sc_pgp_err(ld->err, ld->errlen,
+                          "the secret key is protected by a passphrase; "
+                          "export an unprotected copy: "
+                          "\"cp -a ~/.gnupg /tmp/k\", "
+                          "\"gpg --homedir /tmp/k --pinentry-mode loopback "
+                          "--passwd %s\" (give the passphrase, then an "
+                          "empty new one), "
+                          "\"gpg --homedir /tmp/k --export-secret-keys "
+                          "--armor %s\", then delete /tmp/k", fpr, fpr);
+
+    default:
+        return sc_pgp_err_corrupt(ld->err, ld->errlen,
+                                  "malformed secret key parameters",
+                                  SC_PGP_CORRUPT, fpr);
+    }
+}
+
+
+static int
+sc_pgp_secret_load(sc_pgp_load_t *ld, sc_pgp_key_t *key,
+    const sc_pgp_keyinfo_t *ki)
 {
     int             rc;
     size_t          n, used, i;
     unsigned        sum;
     const uint8_t  *s;
 
-    s = ki->pub.body + ki->pub.pub_len + 1;    /* after S2K usage 0 */
+    /* after S2K usage 0: an MPI and a 2-byte checksum */
+
+    s = ki->pub.body + ki->pub.pub_len + 1;
     n = ki->pub.body_len - ki->pub.pub_len - 1;
 
     rc = sc_pgp_mpi_get(s, n, &used, key->seed, sizeof(key->seed));
 
     if (rc != SC_PGP_OK) {
-        return sc_pgp_err_corrupt(err, errlen,
+        return sc_pgp_err_corrupt(ld->err, ld->errlen,
                                   (rc == SC_PGP_CORRUPT)
                                   ? "the Ed25519 secret is longer than "
                                     "32 bytes"
                                   : "the secret key packet is cut short",
-                                  rc, fpr);
+                                  rc, ld->fpr);
     }
 
     if (n - used != 2) {
-        return sc_pgp_err_corrupt(err, errlen,
+        return sc_pgp_err_corrupt(ld->err, ld->errlen,
                                   (n - used < 2)
                                   ? "the secret key checksum is missing"
                                   : "extra data after the secret key",
-                                  SC_PGP_CORRUPT, fpr);
+                                  SC_PGP_CORRUPT, ld->fpr);
     }
 
     sum = 0;
@@ -1669,18 +2183,18 @@ sc_pgp_secret_load(sc_pgp_key_t *key, const sc_pgp_keyinfo_t *ki,
     }
 
     if ((sum & 0xffff) != ((unsigned) s[used] << 8 | s[used + 1])) {
-        return sc_pgp_err(err, errlen,
+        return sc_pgp_err(ld->err, ld->errlen,
                           "the secret key checksum is wrong, the key file "
-                          "is corrupt; " SC_PGP_HOWTO_EXPORT, fpr);
+                          "is corrupt; " SC_PGP_HOWTO_EXPORT, ld->fpr);
     }
 
     crypto_sign_seed_keypair(key->pk, key->sk, key->seed);
 
     if (memcmp(key->pk, ki->pub.point, 32) != 0) {
-        return sc_pgp_err(err, errlen,
+        return sc_pgp_err(ld->err, ld->errlen,
                           "the secret key does not match its public key, "
                           "the key file is corrupt; " SC_PGP_HOWTO_EXPORT,
-                          fpr);
+                          ld->fpr);
     }
 
     return 0;
@@ -1692,21 +2206,18 @@ sc_pgp_key_load(sc_pgp_key_t *key, const uint8_t *data, size_t len,
     uint8_t *work, uint8_t *cert, size_t *cert_len, uint32_t now,
     char *err, size_t errlen)
 {
-    int                rc;
-    char               pfpr[41], sfpr[41], date[11];
-    size_t             pos, cpos, label_len, bin_len, i;
-    unsigned           comp, first;
+    size_t             bin_len;
     uint32_t           exp;
-    sc_pgp_sig_t       sig;
-    const char        *what;
-    const uint8_t     *bin, *label;
-    sc_pgp_packet_t    pkt;
-    sc_pgp_keyinfo_t   primary, sub, best, *chosen;
+    const uint8_t     *bin;
+    sc_pgp_load_t      ld;
+    sc_pgp_keyinfo_t  *chosen;
 
     memset(key, 0, sizeof(sc_pgp_key_t));
-    memset(&primary, 0, sizeof(sc_pgp_keyinfo_t));
-    memset(&sub, 0, sizeof(sc_pgp_keyinfo_t));
-    memset(&best, 0, sizeof(sc_pgp_keyinfo_t));
+    memset(&ld, 0, sizeof(sc_pgp_load_t));
+
+    bin = NULL;
+    bin_len = 0;
+    chosen = NULL;
 
     if (errlen) {
         err[0] = '\0';
@@ -1716,424 +2227,32 @@ sc_pgp_key_load(sc_pgp_key_t *key, const uint8_t *data, size_t len,
         *cert_len = 0;
     }
 
-    memcpy(pfpr, "<FPR>", sizeof("<FPR>"));
-
-    if (len == 0) {
-        return sc_pgp_err(err, errlen,
-                          "the key file is empty; export the key with "
-                          "\"gpg --export-secret-keys --armor <FPR>\"");
-    }
-
-    /* armored or binary */
-
-    if (data[0] & 0x80) {
-        bin = data;
-        bin_len = len;
-
-    } else {
-        if (work == NULL) {
-            return sc_pgp_err(err, errlen, "no buffer to dearmor the key");
-        }
-
-        rc = sc_pgp_dearmor(work, &bin_len, data, len, &label, &label_len);
-
-        switch (rc) {
-
-        case SC_PGP_OK:
-            break;
-
-        case SC_PGP_NOARMOR:
-            return sc_pgp_err(err, errlen,
-                              "the key file is not an OpenPGP key (neither "
-                              "an ASCII-armored block nor binary OpenPGP "
-                              "data); export the key with "
-                              "\"gpg --export-secret-keys --armor <FPR>\"");
-
-        case SC_PGP_BADCRC:
-            return sc_pgp_err_corrupt(err, errlen,
-                                      "the armor's CRC-24 checksum does not "
-                                      "match", rc, pfpr);
-
-        case SC_PGP_TRUNCATED:
-            return sc_pgp_err_corrupt(err, errlen,
-                                      "the armor's END line is missing",
-                                      rc, pfpr);
-
-        default:
-            return sc_pgp_err_corrupt(err, errlen,
-                                      "malformed ASCII armor", rc, pfpr);
-        }
-
-        /* a public key block is told apart by its first packet */
-
-        if ((label_len != sizeof("PRIVATE KEY BLOCK") - 1
-             || memcmp(label, "PRIVATE KEY BLOCK", label_len) != 0)
-            && (label_len != sizeof("PUBLIC KEY BLOCK") - 1
-                || memcmp(label, "PUBLIC KEY BLOCK", label_len) != 0))
-        {
-            for (i = 0; i < label_len && i < 40; i++) {
-                if (label[i] < 0x20 || label[i] > 0x7e) {
-                    break;
-                }
-            }
-
-            return sc_pgp_err(err, errlen,
-                              "the key file holds an OpenPGP %.*s%s, not a "
-                              "secret key; export the key with "
-                              "\"gpg --export-secret-keys --armor <FPR>\"",
-                              (int) i, label, (i < label_len) ? "..." : "");
-        }
-
-        bin = work;
-    }
-
-    /* the packets */
-
-    pos = 0;
-    cpos = 0;
-    first = 1;
-    comp = SC_PGP_COMP_NONE;
-
-    while (pos < bin_len) {
-        rc = sc_pgp_packet_parse(&pkt, bin + pos, bin_len - pos);
-
-        if (rc != SC_PGP_OK) {
-            if (first && rc == SC_PGP_CORRUPT) {
-                return sc_pgp_err(err, errlen,
-                                  "the key file is not an OpenPGP key; "
-                                  "export the key with "
-                                  "\"gpg --export-secret-keys --armor "
-                                  "<FPR>\"");
-            }
-
-            return sc_pgp_err_packet(err, errlen, rc, pfpr);
-        }
-
-        pos += pkt.hdr_len + pkt.body_len;
-
-        if (pkt.tag == SC_PGP_TAG_MARKER || pkt.tag == SC_PGP_TAG_TRUST) {
-            continue;
-        }
-
-        if (first) {
-            first = 0;
-
-            if (pkt.tag == SC_PGP_TAG_PUBKEY) {
-                if (sc_pgp_pub_parse(&primary.pub, pkt.body, pkt.body_len)
-                    == SC_PGP_OK)
-                {
-                    sc_pgp_fpr_hex(primary.pub.fpr, pfpr);
-                    pfpr[40] = '\0';
-                }
-
-                return sc_pgp_err(err, errlen,
-                                  "the key file holds a public key only, no "
-                                  "secret key; export the secret key with "
-                                  "\"gpg --export-secret-keys --armor %s\"",
-                                  pfpr);
-            }
-
-            if (pkt.tag != SC_PGP_TAG_SECKEY) {
-                return sc_pgp_err(err, errlen,
-                                  "the key file is not an OpenPGP secret key "
-                                  "(it starts with a packet of type %u); "
-                                  "export the key with "
-                                  "\"gpg --export-secret-keys --armor "
-                                  "<FPR>\"", pkt.tag);
-            }
-
-            rc = sc_pgp_pub_parse(&primary.pub, pkt.body, pkt.body_len);
-
-            if (rc != SC_PGP_OK) {
-                return sc_pgp_err_pub(err, errlen, rc, &primary.pub,
-                                      "primary key", pfpr);
-            }
-
-            sc_pgp_fpr_hex(primary.pub.fpr, pfpr);
-            pfpr[40] = '\0';
-
-            if (primary.pub.pub_len == pkt.body_len) {
-                return sc_pgp_err_corrupt(err, errlen,
-                                          "the secret key packet has no "
-                                          "secret part", SC_PGP_CORRUPT,
-                                          pfpr);
-            }
-
-            if (sc_pgp_cert_put(cert, &cpos, len, SC_PGP_TAG_PUBKEY,
-                                pkt.body, primary.pub.pub_len)
-                != SC_PGP_OK)
-            {
-                return sc_pgp_err(err, errlen, "certificate buffer too "
-                                  "small");
-            }
-
-            primary.present = 1;
-            comp = SC_PGP_COMP_PRIMARY;
-            continue;
-        }
-
-        switch (pkt.tag) {
-
-        case SC_PGP_TAG_SECKEY:
-        case SC_PGP_TAG_PUBKEY:
-            return sc_pgp_err(err, errlen,
-                              "the key file holds more than one key; export "
-                              "just the signing key with "
-                              "\"gpg --export-secret-keys --armor %s\"",
-                              pfpr);
-
-        case SC_PGP_TAG_SECSUBKEY:
-        case SC_PGP_TAG_PUBSUBKEY:
-            sc_pgp_subkey_done(&sub, &best, now);
-
-            memset(&sub, 0, sizeof(sc_pgp_keyinfo_t));
-
-            rc = sc_pgp_pub_parse(&sub.pub, pkt.body, pkt.body_len);
-
-            if (rc == SC_PGP_EVERSION || rc == SC_PGP_EALGO) {
-                /* not ours to judge: left out of the certificate */
-                comp = SC_PGP_COMP_SKIP;
-                continue;
-            }
-
-            if (rc != SC_PGP_OK) {
-                return sc_pgp_err_pub(err, errlen, rc, &sub.pub, "subkey",
-                                      pfpr);
-            }
-
-            if (pkt.tag == SC_PGP_TAG_SECSUBKEY
-                && sub.pub.pub_len == pkt.body_len)
-            {
-                return sc_pgp_err_corrupt(err, errlen,
-                                          "a secret subkey packet has no "
-                                          "secret part", SC_PGP_CORRUPT,
-                                          pfpr);
-            }
-
-            sub.no_secret = (pkt.tag == SC_PGP_TAG_PUBSUBKEY);
-            sub.present = 1;
-            comp = SC_PGP_COMP_SUBKEY;
-
-            if (sc_pgp_cert_put(cert, &cpos, len, SC_PGP_TAG_PUBSUBKEY,
-                                pkt.body, sub.pub.pub_len)
-                != SC_PGP_OK)
-            {
-                return sc_pgp_err(err, errlen, "certificate buffer too "
-                                  "small");
-            }
-
-            continue;
-
-        case SC_PGP_TAG_UID:
-        case SC_PGP_TAG_UATTR:
-            sc_pgp_subkey_done(&sub, &best, now);
-            comp = SC_PGP_COMP_UID;
-            break;
-
-        case SC_PGP_TAG_SIG:
-            if (sc_pgp_sig_parse(&sig, pkt.body, pkt.body_len)
-                != SC_PGP_OK)
-            {
-                return sc_pgp_err_corrupt(err, errlen,
-                                          "malformed signature packet",
-                                          SC_PGP_CORRUPT, pfpr);
-            }
-
-            if (sig.version != 4) {
-                break;
-            }
-
-            switch (comp) {
-
-            case SC_PGP_COMP_PRIMARY:
-                if (sig.type == SC_PGP_SIG_KEYREV) {
-                    primary.revoked = 1;
-
-                } else if (sig.type == SC_PGP_SIG_DIRECT
-                           && sc_pgp_sig_by(&sig, primary.pub.fpr))
-                {
-                    sc_pgp_self_sig(&primary, &sig);
-                }
-
-                break;
-
-            case SC_PGP_COMP_UID:
-                if (sig.type >= SC_PGP_SIG_CERT_FIRST
-                    && sig.type <= SC_PGP_SIG_CERT_LAST
-                    && sc_pgp_sig_by(&sig, primary.pub.fpr))
-                {
-                    sc_pgp_self_sig(&primary, &sig);
-                }
-
-                break;
-
-            case SC_PGP_COMP_SUBKEY:
-                if (sig.type == SC_PGP_SIG_SUBKEYREV) {
-                    sub.revoked = 1;
-
-                } else if (sig.type == SC_PGP_SIG_SUBKEY
-                           && sc_pgp_sig_by(&sig, primary.pub.fpr))
-                {
-                    sc_pgp_self_sig(&sub, &sig);
-                }
-
-                break;
-
-            default:
-                break;
-            }
-
-            break;
-
-        default:
-            return sc_pgp_err_corrupt(err, errlen,
-                                      "a key does not hold packets of this "
-                                      "type", SC_PGP_CORRUPT, pfpr);
-        }
-
-        /* user IDs, user attributes and signatures go as they are */
-
-        if (comp != SC_PGP_COMP_SKIP
-            && sc_pgp_cert_put(cert, &cpos, len, pkt.tag, pkt.body,
-                               pkt.body_len)
-               != SC_PGP_OK)
-        {
-            return sc_pgp_err(err, errlen, "certificate buffer too small");
-        }
-    }
-
-    if (first) {
-        return sc_pgp_err(err, errlen,
-                          "the key file holds no key; export the key with "
-                          "\"gpg --export-secret-keys --armor <FPR>\"");
-    }
-
-    sc_pgp_subkey_done(&sub, &best, now);
-
-    /* the signing key */
-
-    primary.status = sc_pgp_key_status(&primary, 0, now);
-
-    if (primary.status == SC_PGP_ST_NONE && !best.present) {
-        return sc_pgp_err(err, errlen,
-                          "the key has no Ed25519 signing key (primary key "
-                          "is %s%s); add one with "
-                          "\"gpg --quick-add-key %s ed25519 sign\" and "
-                          SC_PGP_HOWTO_EXPORT,
-                          sc_pgp_algo_name(&primary.pub),
-                          (primary.pub.ed25519 && primary.has_sig)
-                          ? " but may not sign" : "",
-                          pfpr, pfpr);
-    }
-
-    if (!primary.has_sig) {
-        return sc_pgp_err(err, errlen,
-                          "the primary key has no self-signature; "
-                          SC_PGP_HOWTO_EXPORT, pfpr);
-    }
-
-    if (primary.revoked) {
-        return sc_pgp_err(err, errlen,
-                          "the key %s is revoked; " SC_PGP_HOWTO_NEW, pfpr);
-    }
-
-    exp = sc_pgp_expires(&primary);
-
-    if (exp && now >= exp) {
-        sc_pgp_date(date, exp);
-        return sc_pgp_err(err, errlen,
-                          "the key %s expired on %s; extend it with "
-                          "\"gpg --quick-set-expire %s 1y\" and "
-                          SC_PGP_HOWTO_EXPORT, pfpr, date, pfpr, pfpr);
-    }
-
-    if (primary.status != SC_PGP_ST_NONE
-        && (!best.present || primary.status >= best.status))
+    ld.now = now;
+    ld.cert = cert;
+    ld.cert_cap = len;
+    ld.err = err;
+    ld.errlen = errlen;
+    memcpy(ld.fpr, "<FPR>", sizeof("<FPR>"));
+
+    if (sc_pgp_load_binary(&ld, data, len, work, &bin, &bin_len) != 0
+        || sc_pgp_load_packets(&ld, bin, bin_len) != 0
+        || sc_pgp_load_choose(&ld, &chosen) != 0)
     {
-        chosen = &primary;
-        what = "key";
-
-    } else {
-        chosen = &best;
-        what = "subkey";
+        return -1;
     }
 
-    sc_pgp_fpr_hex(chosen->pub.fpr, sfpr);
-    sfpr[40] = '\0';
-
-    switch (chosen->status) {
-
-    case SC_PGP_ST_OK:
-        break;
-
-    case SC_PGP_ST_REVOKED:
-        return sc_pgp_err(err, errlen,
-                          "the Ed25519 signing subkey %s is revoked; add a "
-                          "new one with \"gpg --quick-add-key %s ed25519 "
-                          "sign\" and " SC_PGP_HOWTO_EXPORT,
-                          sfpr, pfpr, pfpr);
-
-    case SC_PGP_ST_EXPIRED:
-        sc_pgp_date(date, sc_pgp_expires(chosen));
-        return sc_pgp_err(err, errlen,
-                          "the Ed25519 signing subkey %s expired on %s; "
-                          "extend it with \"gpg --quick-set-expire %s 1y "
-                          "%s\" and " SC_PGP_HOWTO_EXPORT,
-                          sfpr, date, pfpr, sfpr, pfpr);
-
-    case SC_PGP_ST_NOBACKSIG:
-        return sc_pgp_err(err, errlen,
-                          "the Ed25519 signing subkey %s has no primary key "
-                          "binding signature, verifiers reject its "
-                          "signatures; add a new one with "
-                          "\"gpg --quick-add-key %s ed25519 sign\" and "
-                          SC_PGP_HOWTO_EXPORT, sfpr, pfpr, pfpr);
-
-    case SC_PGP_ST_CARD:
-        return sc_pgp_err(err, errlen,
-                          "the secret of the Ed25519 signing %s %s is on a "
-                          "smartcard, the file holds only a stub; add a "
-                          "software signing subkey with "
-                          "\"gpg --quick-add-key %s ed25519 sign\" and "
-                          SC_PGP_HOWTO_EXPORT, what, sfpr, pfpr, pfpr);
-
-    case SC_PGP_ST_STUB:
-        return sc_pgp_err(err, errlen,
-                          "the secret of the Ed25519 signing %s %s is not in "
-                          "the file (a GnuPG stub); export the key from the "
-                          "keyring that holds the secret with "
-                          "\"gpg --export-secret-keys --armor %s\"",
-                          what, sfpr, pfpr);
-
-    case SC_PGP_ST_PROTECTED:
-        return sc_pgp_err(err, errlen,
-                          "the secret key is protected by a passphrase; "
-                          "export an unprotected copy: "
-                          "\"cp -a ~/.gnupg /tmp/k\", "
-                          "\"gpg --homedir /tmp/k --pinentry-mode loopback "
-                          "--passwd %s\" (give the passphrase, then an "
-                          "empty new one), "
-                          "\"gpg --homedir /tmp/k --export-secret-keys "
-                          "--armor %s\", then delete /tmp/k", pfpr, pfpr);
-
-    default:
-        return sc_pgp_err_corrupt(err, errlen,
-                                  "malformed secret key parameters",
-                                  SC_PGP_CORRUPT, pfpr);
-    }
-
-    if (sc_pgp_secret_load(key, chosen, pfpr, err, errlen) != 0) {
+    if (sc_pgp_secret_load(&ld, key, chosen) != 0) {
         sc_pgp_key_wipe(key);
         return -1;
     }
 
     memcpy(key->fpr, chosen->pub.fpr, 20);
     memcpy(key->keyid, chosen->pub.fpr + 12, 8);
-    memcpy(key->primary_fpr, primary.pub.fpr, 20);
+    memcpy(key->primary_fpr, ld.primary.pub.fpr, 20);
     key->created = chosen->pub.created;
-    key->is_subkey = (chosen != &primary);
+    key->is_subkey = (chosen != &ld.primary);
 
-    key->expires = sc_pgp_expires(&primary);
+    key->expires = sc_pgp_expires(&ld.primary);
     exp = sc_pgp_expires(chosen);
 
     if (exp && (key->expires == 0 || exp < key->expires)) {
@@ -2141,7 +2260,7 @@ sc_pgp_key_load(sc_pgp_key_t *key, const uint8_t *data, size_t len,
     }
 
     if (cert_len) {
-        *cert_len = cpos;
+        *cert_len = ld.cert_pos;
     }
 
     return 0;

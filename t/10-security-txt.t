@@ -88,7 +88,7 @@ my $chk = RFC9116::is_valid($r->{body}, now => $now, host => 'plain.example',
 
 my @lines = split /\n/, $r->{body};
 my @names = map { /^([^:#]+):/ ? $1 : '#' } @lines;
-is_deeply(\@names, [qw(# # Contact Contact Contact Expires Encryption
+is_deeply(\@names, ['#', '#', qw(Contact Contact Contact Expires Encryption
                        Acknowledgments Preferred-Languages Canonical Policy
                        Hiring CSAF Bug-Bounty)],
           'fields in the documented order, comments first');
