@@ -17,16 +17,15 @@ MODULE     := ngx_http_security_contact_module
 MODULE_SO  := $(BUILD)/$(MODULE).so
 ASAN_SO    := $(BUILD)/asan/$(MODULE).so
 
-CORE_SRCS  := $(wildcard ngx_module/sc_*.c)
-CORE_HDRS  := $(wildcard ngx_module/sc_*.h)
+# the pure core (no nginx headers), as listed in ./config
+CORE       := sectxt pgp
+CORE_SRCS  := $(patsubst %,ngx_module/sc_%.c,$(CORE))
+CORE_HDRS  := ngx_module/sc_core.h $(patsubst %,ngx_module/sc_%.h,$(CORE))
 GLUE_SRCS  := $(wildcard ngx_module/ngx_*.c ngx_module/ngx_*.h)
 
-UNIT_SRCS  := $(wildcard t/unit/test_*.c)
-UNIT_BINS  := $(patsubst t/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
-TOOL_SRCS  := $(wildcard t/tools/*.c)
-TOOL_BINS  := $(patsubst t/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
-FUZZ_SRCS  := $(wildcard t/fuzz/fuzz_*.c)
-FUZZ_BINS  := $(patsubst t/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+UNIT_BINS  := $(patsubst %,$(BUILD)/unit/test_%,$(CORE))
+TOOL_BINS  := $(BUILD)/tools/sc-pgp-sign
+FUZZ_BINS  := $(BUILD)/fuzz/fuzz_pgp_key
 
 CORE_CFLAGS := -std=c99 -D_DEFAULT_SOURCE -g -O1 -Wall -Wextra -Werror \
                -Ingx_module
