@@ -40,7 +40,7 @@ ASAN_OPT   := -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 # Debian packages: to build, to run the demo, and to run the tests
 PKGS_BUILD := nginx nginx-dev libsodium-dev libpcre2-dev libssl-dev \
-              zlib1g-dev gcc make
+              zlib1g-dev gcc make ca-certificates
 PKGS_RUN   := openssl curl
 PKGS_TEST  := gnupg sqv rnp curl openssl perl clang wrk libasan8 \
               libubsan1 valgrind
@@ -49,7 +49,8 @@ FUZZ_TIME  ?= 60
 PROVE_ARGS ?=
 
 .PHONY: all module module-asan unit tools fuzz-build fuzz test test-asan \
-        test-unit run deps deps-build deps-test bench clean check-root
+        test-unit run deps-build deps-test deps-run bench clean static \
+        test-static
 
 all: module
 
@@ -93,6 +94,25 @@ $(ASAN_SO): $(BUILD)/ngx-asan/Makefile $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
 module: deps-build $(MODULE_SO)
 
 module-asan: deps-build $(ASAN_SO)
+
+# a static nginx with the module compiled in (--add-module), from the full
+# source of the same version; the suite's main tests run against it too
+
+STATIC_NGINX := $(BUILD)/static/nginx
+
+$(STATIC_NGINX): config $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
+	@src=$$(./scripts/get-nginx-source) && cd $$src && \
+	./configure --with-http_ssl_module --with-threads --with-pcre-jit \
+	    --with-http_realip_module --add-module=$(CURDIR) \
+	    --builddir=$(BUILD)/static > $(BUILD)/static-configure.log \
+	  || { tail -20 $(BUILD)/static-configure.log; exit 1; }; \
+	$(MAKE) -C $$src -f $(BUILD)/static/Makefile -j2 binary
+
+static: deps-build $(STATIC_NGINX)
+
+test-static: deps-test static
+	SC_NGINX=$(STATIC_NGINX) SC_STATIC=1 prove $(PROVE_ARGS) \
+	    t/10-security-txt.t t/20-signing.t
 
 # ---------------------------------------------------------------- pure core
 

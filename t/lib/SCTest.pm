@@ -39,7 +39,8 @@ sub new {
     chmod 0755, $self->{dir};
     diag("test dir $self->{dir}") if $ENV{SC_KEEP};
 
-    die "module not built: $MODULE (run make module)\n" unless -f $MODULE;
+    die "module not built: $MODULE (run make module)\n"
+        unless $ENV{SC_STATIC} || -f $MODULE;
 
     return $self;
 }
@@ -100,8 +101,11 @@ sub write_conf {
     my $workers = $opts{workers} // $self->{workers};
     my $level = $opts{log_level} // 'info';
 
+    # a static nginx has the module compiled in
+    my $load = $ENV{SC_STATIC} ? '' : "load_module $MODULE;";
+
     my $conf = <<"EOF";
-load_module $MODULE;
+$load
 daemon off;
 master_process on;
 worker_processes $workers;
