@@ -41,7 +41,7 @@ ASAN_OPT   := -fsanitize=address,undefined -fno-omit-frame-pointer \
 # Debian packages: to build, to run the demo, and to run the tests
 PKGS_BUILD := nginx nginx-dev libsodium-dev libpcre2-dev libssl-dev \
               zlib1g-dev gcc make ca-certificates
-PKGS_RUN   := openssl curl
+PKGS_RUN   := openssl curl gnupg
 PKGS_TEST  := gnupg sqv rnp curl openssl perl clang wrk libasan8 \
               libubsan1 valgrind
 
