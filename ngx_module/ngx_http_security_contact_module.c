@@ -13,15 +13,12 @@
 
 #include <sodium.h>
 
-#include "sc_sectxt.h"
-#include "sc_pgp.h"
+#include "ngx_http_security_contact.h"
 
 
 #define NGX_HTTP_SECURITY_TXT_URI       "/.well-known/security.txt"
 #define NGX_HTTP_SECURITY_TXT_OLD_URI   "/security.txt"
 
-#define NGX_HTTP_SECURITY_TXT_ETAG_LEN  16
-#define NGX_HTTP_SECURITY_TXT_ETAG_SIZE (2 + 2 * NGX_HTTP_SECURITY_TXT_ETAG_LEN)
 
 /* a key file larger than this is not an exported Ed25519 key */
 #define NGX_HTTP_SECURITY_TXT_KEY_MAX   (1024 * 1024)
@@ -30,27 +27,6 @@
 #define NGX_HTTP_SECURITY_TXT_REVIEW_WARN  (30 * 86400)
 
 
-typedef enum {
-    NGX_HTTP_SECURITY_TXT_CANONICAL_AUTO = 0,
-    NGX_HTTP_SECURITY_TXT_CANONICAL_OFF,
-    NGX_HTTP_SECURITY_TXT_CANONICAL_LIST
-} ngx_http_security_txt_canonical_e;
-
-
-typedef struct {
-    ngx_str_t                      name;
-    ngx_http_complex_value_t       value;
-} ngx_http_security_txt_field_t;
-
-
-/* a signing key, loaded once per file and configuration */
-
-typedef struct {
-    sc_pgp_key_t                   pgp;
-    ngx_str_t                      file;
-    ngx_str_t                      cert;          /* armored, public */
-    u_char                         cert_etag[NGX_HTTP_SECURITY_TXT_ETAG_SIZE];
-} ngx_http_security_txt_key_t;
 
 
 /*
@@ -85,36 +61,6 @@ typedef struct {
 } ngx_http_security_contact_main_conf_t;
 
 
-typedef struct {
-    ngx_flag_t                     enable;
-
-    /* arrays of ngx_http_complex_value_t, one per value, in order */
-    ngx_array_t                   *lists[SC_FIELD_MAX];
-
-    /* extension fields: ngx_http_security_txt_field_t */
-    ngx_array_t                   *fields;
-
-    ngx_int_t                      canonical;
-
-    time_t                         window;
-    time_t                         renew;
-    time_t                         review_by;     /* -1: none */
-
-    ngx_flag_t                     https_only;
-
-    /* a value has variables: the text may differ for the same host */
-    ngx_uint_t                     dynamic;
-
-    ngx_http_security_txt_key_t   *key;           /* NULL: not signed */
-    ngx_str_t                      key_uri;
-
-    /* where "security_txt on" was set, for the error of a missing Contact */
-    ngx_str_t                      enable_file;
-    ngx_uint_t                     enable_line;
-
-    /* worker state: the boundary last rendered, to log renewals once */
-    time_t                         last_boundary;
-} ngx_http_security_txt_srv_conf_t;
 
 
 static ngx_int_t ngx_http_security_txt_handler(ngx_http_request_t *r);
@@ -124,9 +70,6 @@ static ngx_int_t ngx_http_security_txt_redirect(ngx_http_request_t *r,
     ngx_uint_t https);
 static ngx_int_t ngx_http_security_txt_render(ngx_http_request_t *r,
     ngx_http_security_txt_srv_conf_t *stcf, time_t boundary, ngx_str_t *out);
-static time_t ngx_http_security_txt_expires(
-    ngx_http_security_txt_srv_conf_t *stcf, time_t boundary);
-static void ngx_http_security_txt_host(ngx_http_request_t *r, ngx_str_t *host);
 static void ngx_http_security_txt_review_log(ngx_log_t *log,
     ngx_uint_t level, ngx_http_security_txt_srv_conf_t *stcf, time_t now,
     ngx_str_t *where);
@@ -165,6 +108,8 @@ static char *ngx_http_security_txt_canonical(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_security_txt_field(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static time_t ngx_http_security_txt_expires(
+    ngx_http_security_txt_srv_conf_t *stcf, time_t boundary);
 static char *ngx_http_security_txt_expires_slot(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_security_txt_review_by(ngx_conf_t *cf,
@@ -1171,7 +1116,7 @@ ngx_http_security_txt_expires(ngx_http_security_txt_srv_conf_t *stcf,
 }
 
 
-static void
+void
 ngx_http_security_txt_host(ngx_http_request_t *r, ngx_str_t *host)
 {
     ngx_http_core_srv_conf_t  *cscf;
