@@ -25,7 +25,7 @@
 /* a signing key, loaded once per file and configuration */
 
 typedef struct {
-    sc_pgp_key_t                   pgp;
+    sc_pgp_key_t                  *pgp;           /* sodium_malloc() */
     ngx_str_t                      file;
     ngx_str_t                      cert;          /* armored, public */
     u_char                         cert_etag[NGX_HTTP_SECURITY_TXT_ETAG_SIZE];
@@ -72,12 +72,14 @@ typedef struct {
     ngx_str_t                      enable_file;
     ngx_uint_t                     enable_line;
 
+    time_t                         loaded;        /* the configuration */
+
     /* worker state: the boundary last rendered, to log renewals once */
     time_t                         last_boundary;
 } ngx_http_security_txt_srv_conf_t;
 
 
-void ngx_http_security_txt_host(ngx_http_request_t *r, ngx_str_t *host);
+ngx_int_t ngx_http_security_txt_host(ngx_http_request_t *r, ngx_str_t *host);
 
 
 extern ngx_module_t  ngx_http_security_contact_module;

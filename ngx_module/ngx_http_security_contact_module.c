@@ -23,6 +23,9 @@
 /* a key file larger than this is not an exported Ed25519 key */
 #define NGX_HTTP_SECURITY_TXT_KEY_MAX   (1024 * 1024)
 
+/* "security_txt_review_by off", until merged: then -1, like unset */
+#define NGX_HTTP_SECURITY_TXT_REVIEW_OFF   -2
+
 /* the review date is warned about from this long before it */
 #define NGX_HTTP_SECURITY_TXT_REVIEW_WARN  (30 * 86400)
 
@@ -56,7 +59,7 @@ typedef struct {
     ngx_queue_t                    lru;
     ngx_uint_t                     cached;
 
-    /* every key loaded by this configuration, by file name */
+    /* every key loaded by this configuration, by file name: pointers */
     ngx_array_t                    keys;
 } ngx_http_security_contact_main_conf_t;
 
@@ -67,7 +70,7 @@ static ngx_int_t ngx_http_security_txt_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_security_txt_serve(ngx_http_request_t *r,
     ngx_http_security_txt_srv_conf_t *stcf);
 static ngx_int_t ngx_http_security_txt_redirect(ngx_http_request_t *r,
-    ngx_uint_t https);
+    ngx_uint_t https, ngx_str_t *path);
 static ngx_int_t ngx_http_security_txt_render(ngx_http_request_t *r,
     ngx_http_security_txt_srv_conf_t *stcf, time_t boundary, ngx_str_t *out);
 static void ngx_http_security_txt_review_log(ngx_log_t *log,
@@ -124,12 +127,19 @@ static char *ngx_http_security_contact_init_main_conf(ngx_conf_t *cf,
 static void *ngx_http_security_contact_create_srv_conf(ngx_conf_t *cf);
 static char *ngx_http_security_contact_merge_srv_conf(ngx_conf_t *cf,
     void *parent, void *child);
+static void ngx_http_security_txt_cache_cleanup(void *data);
+static ngx_int_t ngx_http_security_contact_preconf(ngx_conf_t *cf);
 static ngx_int_t ngx_http_security_contact_init(ngx_conf_t *cf);
 
 
 #define ngx_http_security_txt_list_offset(kind)                               \
     (offsetof(ngx_http_security_txt_srv_conf_t, lists)                        \
      + (kind) * sizeof(ngx_array_t *))
+
+
+static ngx_conf_num_bounds_t  ngx_http_security_txt_cache_size_bounds = {
+    ngx_conf_check_num_bounds, 1, 10000000
+};
 
 
 static ngx_uint_t  ngx_http_security_txt_kinds[SC_FIELD_MAX] = {
@@ -252,7 +262,7 @@ static ngx_command_t  ngx_http_security_contact_commands[] = {
       ngx_conf_set_num_slot,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_security_contact_main_conf_t, cache_size),
-      NULL },
+      &ngx_http_security_txt_cache_size_bounds },
 
     { ngx_string("security_txt_https_only"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_FLAG,
@@ -266,7 +276,7 @@ static ngx_command_t  ngx_http_security_contact_commands[] = {
 
 
 static ngx_http_module_t  ngx_http_security_contact_module_ctx = {
-    NULL,                                  /* preconfiguration */
+    ngx_http_security_contact_preconf,     /* preconfiguration */
     ngx_http_security_contact_init,        /* postconfiguration */
 
     ngx_http_security_contact_create_main_conf, /* create main configuration */
@@ -313,6 +323,7 @@ ngx_http_security_txt_handler(ngx_http_request_t *r)
     ngx_http_security_txt_srv_conf_t   *stcf;
 
     static ngx_str_t  pgp_keys = ngx_string("application/pgp-keys");
+    static ngx_str_t  well_known = ngx_string(NGX_HTTP_SECURITY_TXT_URI);
 
     stcf = ngx_http_get_module_srv_conf(r, ngx_http_security_contact_module);
 
@@ -359,6 +370,23 @@ ngx_http_security_txt_handler(ngx_http_request_t *r)
         return NGX_HTTP_NOT_ALLOWED;
     }
 
+    /*
+     * RFC 9116 section 3: the file must be fetched over https; and the key
+     * that verifies it, lest it be swapped on the way
+     */
+
+#if (NGX_HTTP_SSL)
+    if (r->connection->ssl == NULL && stcf->https_only) {
+        return ngx_http_security_txt_redirect(r, 1,
+                                              key ? &r->uri : &well_known);
+    }
+#else
+    if (stcf->https_only) {
+        return ngx_http_security_txt_redirect(r, 1,
+                                              key ? &r->uri : &well_known);
+    }
+#endif
+
     if (key) {
         rc = ngx_http_discard_request_body(r);
         if (rc != NGX_OK) {
@@ -371,20 +399,8 @@ ngx_http_security_txt_handler(ngx_http_request_t *r)
                                           stcf->key->cert_etag, -1, -1);
     }
 
-    /* RFC 9116 section 3: the file must be fetched over https */
-
-#if (NGX_HTTP_SSL)
-    if (r->connection->ssl == NULL && stcf->https_only) {
-        return ngx_http_security_txt_redirect(r, 1);
-    }
-#else
-    if (stcf->https_only) {
-        return ngx_http_security_txt_redirect(r, 1);
-    }
-#endif
-
     if (redirect) {
-        return ngx_http_security_txt_redirect(r, 0);
+        return ngx_http_security_txt_redirect(r, 0, &well_known);
     }
 
     return ngx_http_security_txt_serve(r, stcf);
@@ -392,20 +408,25 @@ ngx_http_security_txt_handler(ngx_http_request_t *r)
 
 
 /*
- * A 301 to the well-known path: to its https URL (the default port, as the
- * Canonical field has it) when the request came over plain http, else to
- * the path, which nginx completes as it completes any redirect.
+ * A 301 to path: to its https URL (the default port, as the Canonical
+ * field has it) when the request came over plain http, else to the path,
+ * which nginx completes as it completes any redirect.  The request body
+ * is discarded with the special response.
  */
 
 static ngx_int_t
-ngx_http_security_txt_redirect(ngx_http_request_t *r, ngx_uint_t https)
+ngx_http_security_txt_redirect(ngx_http_request_t *r, ngx_uint_t https,
+    ngx_str_t *path)
 {
     u_char            *p;
     ngx_str_t          host;
     ngx_table_elt_t   *location;
 
-    if (ngx_http_discard_request_body(r) != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    if (https && ngx_http_security_txt_host(r, &host) != NGX_OK) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "security.txt: no valid host name to redirect to "
+                      "https with");
+        return NGX_HTTP_BAD_REQUEST;
     }
 
     location = ngx_list_push(&r->headers_out.headers);
@@ -417,10 +438,8 @@ ngx_http_security_txt_redirect(ngx_http_request_t *r, ngx_uint_t https)
     ngx_str_set(&location->key, "Location");
 
     if (https) {
-        ngx_http_security_txt_host(r, &host);
-
         p = ngx_pnalloc(r->pool, sizeof("https://") - 1 + host.len
-                                 + sizeof(NGX_HTTP_SECURITY_TXT_URI) - 1);
+                                 + path->len);
         if (p == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
@@ -429,13 +448,12 @@ ngx_http_security_txt_redirect(ngx_http_request_t *r, ngx_uint_t https)
 
         p = ngx_cpymem(p, "https://", sizeof("https://") - 1);
         p = ngx_cpymem(p, host.data, host.len);
-        p = ngx_cpymem(p, NGX_HTTP_SECURITY_TXT_URI,
-                       sizeof(NGX_HTTP_SECURITY_TXT_URI) - 1);
+        p = ngx_cpymem(p, path->data, path->len);
 
         location->value.len = p - location->value.data;
 
     } else {
-        ngx_str_set(&location->value, NGX_HTTP_SECURITY_TXT_URI);
+        location->value = *path;
     }
 
     ngx_http_clear_location(r);
@@ -480,6 +498,28 @@ ngx_http_security_txt_serve(ngx_http_request_t *r,
                                              now, &host);
         }
 
+        if (stcf->key && stcf->key->pgp->expires
+            && (time_t) stcf->key->pgp->expires - now < 30 * 86400)
+        {
+            if ((time_t) stcf->key->pgp->expires <= now) {
+                ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                              "the signing key in \"%V\" has expired: "
+                              "security.txt signatures are refused by "
+                              "verifiers; extend it with \"gpg "
+                              "--quick-set-expire\", export it and reload",
+                              &stcf->key->file);
+
+            } else {
+                ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                              "the signing key in \"%V\" expires in %T "
+                              "days: extend it with \"gpg "
+                              "--quick-set-expire\", export it and reload",
+                              &stcf->key->file,
+                              ((time_t) stcf->key->pgp->expires - now)
+                              / 86400);
+            }
+        }
+
         stcf->last_boundary = boundary;
     }
 
@@ -507,9 +547,13 @@ ngx_http_security_txt_serve(ngx_http_request_t *r,
         return rc;
     }
 
-    /* caches keep the file no later than the next renewal boundary */
+    /*
+     * caches keep the file no later than the next renewal boundary; it
+     * last changed at the boundary, or when the configuration was loaded
+     */
 
-    return ngx_http_security_txt_send(r, &body, &text_plain, etag, boundary,
+    return ngx_http_security_txt_send(r, &body, &text_plain, etag,
+                                      ngx_max(boundary, stcf->loaded),
                                       boundary + stcf->renew - now);
 }
 
@@ -682,7 +726,7 @@ ngx_http_security_txt_sign(ngx_http_request_t *r,
     ngx_queue_t                             *q;
     ngx_http_security_txt_signed_t          *old;
     ngx_http_security_contact_main_conf_t   *smcf;
-    u_char                                   digest[NGX_HTTP_SECURITY_TXT_ETAG_LEN];
+    u_char                                   digest[16];
 
     cap = sc_pgp_clearsign_len(text->len);
 
@@ -699,10 +743,10 @@ ngx_http_security_txt_sign(ngx_http_request_t *r,
          * made, which verifiers refuse
          */
 
-        created = ngx_max((uint32_t) boundary, stcf->key->pgp.created);
+        created = ngx_max((uint32_t) boundary, stcf->key->pgp->created);
 
         len = sc_pgp_clearsign(buf + text->len, cap, text->data, text->len,
-                               &stcf->key->pgp, created);
+                               stcf->key->pgp, created);
     }
 
     if (len == 0) {
@@ -883,7 +927,7 @@ ngx_http_security_txt_render(ngx_http_request_t *r,
     u_char                          *p, *last;
     size_t                           n, max, len, bad;
     time_t                           expires;
-    ngx_str_t                        value, host;
+    ngx_str_t                        value, host, *values;
     ngx_uint_t                       kind, i;
     sc_field_t                      *fields, *f;
     const char                      *rule, *name;
@@ -926,7 +970,9 @@ ngx_http_security_txt_render(ngx_http_request_t *r,
         if (kind == SC_FIELD_CANONICAL
             && stcf->canonical == NGX_HTTP_SECURITY_TXT_CANONICAL_AUTO)
         {
-            ngx_http_security_txt_host(r, &host);
+            if (ngx_http_security_txt_host(r, &host) != NGX_OK) {
+                continue;
+            }
 
             len = sizeof("https://") - 1 + host.len
                   + sizeof(NGX_HTTP_SECURITY_TXT_URI) - 1;
@@ -958,14 +1004,21 @@ ngx_http_security_txt_render(ngx_http_request_t *r,
 
             /* one field: the tags joined by ", " */
 
+            values = ngx_palloc(r->pool, stcf->lists[kind]->nelts
+                                         * sizeof(ngx_str_t));
+            if (values == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
             len = 0;
 
             for (i = 0; i < stcf->lists[kind]->nelts; i++) {
-                if (ngx_http_complex_value(r, &cv[i], &value) != NGX_OK) {
+                if (ngx_http_complex_value(r, &cv[i], &values[i]) != NGX_OK)
+                {
                     return NGX_HTTP_INTERNAL_SERVER_ERROR;
                 }
 
-                len += value.len + 2;
+                len += values[i].len + 2;
             }
 
             p = ngx_pnalloc(r->pool, len);
@@ -976,11 +1029,7 @@ ngx_http_security_txt_render(ngx_http_request_t *r,
             last = p;
 
             for (i = 0; i < stcf->lists[kind]->nelts; i++) {
-                if (ngx_http_complex_value(r, &cv[i], &value) != NGX_OK) {
-                    return NGX_HTTP_INTERNAL_SERVER_ERROR;
-                }
-
-                if (value.len == 0) {
+                if (values[i].len == 0) {
                     continue;
                 }
 
@@ -989,7 +1038,7 @@ ngx_http_security_txt_render(ngx_http_request_t *r,
                     *last++ = ' ';
                 }
 
-                last = ngx_cpymem(last, value.data, value.len);
+                last = ngx_cpymem(last, values[i].data, values[i].len);
             }
 
             if (last != p) {
@@ -1106,28 +1155,48 @@ ngx_http_security_txt_expires(ngx_http_security_txt_srv_conf_t *stcf,
 
     /* a signature must not outlive its key: one interval to spare */
 
-    if (stcf->key && stcf->key->pgp.expires
-        && expires > (time_t) stcf->key->pgp.expires - stcf->renew)
+    if (stcf->key && stcf->key->pgp->expires
+        && expires > (time_t) stcf->key->pgp->expires - stcf->renew)
     {
-        expires = (time_t) stcf->key->pgp.expires - stcf->renew;
+        expires = (time_t) stcf->key->pgp->expires - stcf->renew;
     }
 
     return expires;
 }
 
 
-void
+/*
+ * The host the file is for: the request's, if it is a host name or an IP
+ * literal, else the server's name.  nginx lets more through in Host (a
+ * "@", a quote), and what is written here ends up in a signed file.
+ * Returns NGX_DECLINED, with an empty host, if neither is usable.
+ */
+
+ngx_int_t
 ngx_http_security_txt_host(ngx_http_request_t *r, ngx_str_t *host)
 {
     ngx_http_core_srv_conf_t  *cscf;
 
-    if (r->headers_in.server.len) {
+    if (sc_sectxt_check_host(r->headers_in.server.data,
+                             r->headers_in.server.len)
+        == NULL)
+    {
         *host = r->headers_in.server;
-        return;
+        return NGX_OK;
     }
 
     cscf = ngx_http_get_module_srv_conf(r, ngx_http_core_module);
-    *host = cscf->server_name;
+
+    if (sc_sectxt_check_host(cscf->server_name.data, cscf->server_name.len)
+        == NULL)
+    {
+        *host = cscf->server_name;
+        return NGX_OK;
+    }
+
+    ngx_str_null(host);
+
+    return NGX_DECLINED;
 }
 
 
@@ -1448,11 +1517,19 @@ ngx_http_security_txt_expires_slot(ngx_conf_t *cf, ngx_command_t *cmd,
     }
 
     if (renew >= window) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"%V\" interval \"%V\" is not shorter than the "
-                           "window \"%V\": the file would expire before it "
-                           "is renewed",
-                           &cmd->name, &value[2], &value[1]);
+        if (cf->args->nelts == 3) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"%V\" interval \"%V\" is not shorter than "
+                               "the window \"%V\": the file would expire "
+                               "before it is renewed",
+                               &cmd->name, &value[2], &value[1]);
+
+        } else {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"%V\" window \"%V\" is too short to be "
+                               "renewed within it", &cmd->name, &value[1]);
+        }
+
         return NGX_CONF_ERROR;
     }
 
@@ -1479,7 +1556,7 @@ ngx_http_security_txt_review_by(ngx_conf_t *cf, ngx_command_t *cmd,
     value = cf->args->elts;
 
     if (value[1].len == 3 && ngx_strncmp(value[1].data, "off", 3) == 0) {
-        stcf->review_by = -1;
+        stcf->review_by = NGX_HTTP_SECURITY_TXT_REVIEW_OFF;
         return NGX_CONF_OK;
     }
 
@@ -1549,10 +1626,10 @@ ngx_http_security_txt_load_key(ngx_conf_t *cf, ngx_command_t *cmd,
     ngx_uint_t                               i, mode;
     ngx_file_info_t                          fi;
     ngx_pool_cleanup_t                      *cln;
-    ngx_http_security_txt_key_t             *key, *keys;
+    ngx_http_security_txt_key_t             *key, **keys;
     ngx_http_security_contact_main_conf_t   *smcf;
-    u_char                                   digest[NGX_HTTP_SECURITY_TXT_ETAG_LEN];
     char                                     err[SC_PGP_ERRLEN];
+    u_char                                   digest[16];
 
     if (ngx_conf_full_name(cf->cycle, name, 1) != NGX_OK) {
         return NULL;
@@ -1564,10 +1641,10 @@ ngx_http_security_txt_load_key(ngx_conf_t *cf, ngx_command_t *cmd,
     keys = smcf->keys.elts;
 
     for (i = 0; i < smcf->keys.nelts; i++) {
-        if (keys[i].file.len == name->len
-            && ngx_strncmp(keys[i].file.data, name->data, name->len) == 0)
+        if (keys[i]->file.len == name->len
+            && ngx_strncmp(keys[i]->file.data, name->data, name->len) == 0)
         {
-            return &keys[i];
+            return keys[i];
         }
     }
 
@@ -1587,6 +1664,24 @@ ngx_http_security_txt_load_key(ngx_conf_t *cf, ngx_command_t *cmd,
         ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
                            "\"%V\" cannot stat key file \"%V\"",
                            &cmd->name, name);
+        goto done;
+    }
+
+    if (!ngx_is_file(&fi)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" key file \"%V\" is not a regular file",
+                           &cmd->name, name);
+        goto done;
+    }
+
+    /* as ssh wants of its keys: the owner is root or whoever runs nginx */
+
+    if (fi.st_uid != 0 && fi.st_uid != geteuid()) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" key file \"%V\" belongs to another user "
+                           "(uid %ui): a secret key must belong to root or to "
+                           "the user nginx starts as",
+                           &cmd->name, name, (ngx_uint_t) fi.st_uid);
         goto done;
     }
 
@@ -1628,41 +1723,59 @@ ngx_http_security_txt_load_key(ngx_conf_t *cf, ngx_command_t *cmd,
     n = ngx_read_fd(fd, data, size);
 
     if (n != (ssize_t) size) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           "\"%V\" cannot read key file \"%V\"",
-                           &cmd->name, name);
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, n == -1 ? ngx_errno : 0,
+                           "\"%V\" cannot read key file \"%V\"%s",
+                           &cmd->name, name,
+                           n == -1 ? "" : ": it changed while being read");
         goto done;
     }
 
-    key = ngx_array_push(&smcf->keys);
+    key = ngx_pcalloc(cf->pool, sizeof(ngx_http_security_txt_key_t));
     if (key == NULL) {
         goto done;
     }
 
-    ngx_memzero(key, sizeof(ngx_http_security_txt_key_t));
+    /*
+     * the key lives in memory of its own: locked, so that it is never
+     * swapped out, and wiped when the configuration goes away
+     */
 
-    rc = sc_pgp_key_load(&key->pgp, data, size, work, cert, &cert_len,
-                         (uint32_t) ngx_time(), err, sizeof(err));
-
-    if (rc != 0) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "\"%V\" key file \"%V\": %s",
-                           &cmd->name, name, err);
-        smcf->keys.nelts--;
+    key->pgp = sodium_malloc(sizeof(sc_pgp_key_t));
+    if (key->pgp == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "sodium_malloc() failed");
         key = NULL;
         goto done;
     }
 
     cln = ngx_pool_cleanup_add(cf->pool, 0);
     if (cln == NULL) {
-        sc_pgp_key_wipe(&key->pgp);
-        smcf->keys.nelts--;
+        sodium_free(key->pgp);
         key = NULL;
         goto done;
     }
 
     cln->handler = ngx_http_security_txt_key_cleanup;
     cln->data = key;
+
+    rc = sc_pgp_key_load(key->pgp, data, size, work, cert, &cert_len,
+                         (uint32_t) ngx_time(), err, sizeof(err));
+
+    if (rc != 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" key file \"%V\": %s",
+                           &cmd->name, name, err);
+        key = NULL;
+        goto done;
+    }
+
+    keys = ngx_array_push(&smcf->keys);
+    if (keys == NULL) {
+        key = NULL;
+        goto done;
+    }
+
+    *keys = key;
 
     key->file = *name;
 
@@ -1683,15 +1796,15 @@ ngx_http_security_txt_load_key(ngx_conf_t *cf, ngx_command_t *cmd,
     ngx_hex_dump(key->cert_etag + 1, digest, sizeof(digest));
     key->cert_etag[NGX_HTTP_SECURITY_TXT_ETAG_SIZE - 1] = '"';
 
-    if (key->pgp.expires
-        && (time_t) key->pgp.expires - ngx_time() < 30 * 86400)
+    if (key->pgp->expires
+        && (time_t) key->pgp->expires - ngx_time() < 30 * 86400)
     {
         ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
                            "\"%V\" key in \"%V\" expires in %T days: "
                            "extend it with \"gpg --quick-set-expire\" and "
                            "export it again",
                            &cmd->name, name,
-                           ((time_t) key->pgp.expires - ngx_time()) / 86400);
+                           ((time_t) key->pgp->expires - ngx_time()) / 86400);
     }
 
 done:
@@ -1715,7 +1828,8 @@ ngx_http_security_txt_key_cleanup(void *data)
 {
     ngx_http_security_txt_key_t  *key = data;
 
-    sc_pgp_key_wipe(&key->pgp);
+    sc_pgp_key_wipe(key->pgp);
+    sodium_free(key->pgp);
 }
 
 
@@ -1776,7 +1890,7 @@ ngx_http_security_contact_create_main_conf(ngx_conf_t *cf)
     }
 
     if (ngx_array_init(&smcf->keys, cf->pool, 4,
-                       sizeof(ngx_http_security_txt_key_t))
+                       sizeof(ngx_http_security_txt_key_t *))
         != NGX_OK)
     {
         return NULL;
@@ -1797,15 +1911,40 @@ ngx_http_security_contact_init_main_conf(ngx_conf_t *cf, void *conf)
 {
     ngx_http_security_contact_main_conf_t *smcf = conf;
 
+    ngx_pool_cleanup_t  *cln;
+
     ngx_conf_init_uint_value(smcf->cache_size, 1024);
 
-    if (smcf->cache_size == 0) {
-        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
-                      "\"security_txt_cache_size\" must be at least 1");
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
         return NGX_CONF_ERROR;
     }
 
+    cln->handler = ngx_http_security_txt_cache_cleanup;
+    cln->data = smcf;
+
     return NGX_CONF_OK;
+}
+
+
+static void
+ngx_http_security_txt_cache_cleanup(void *data)
+{
+    ngx_http_security_contact_main_conf_t  *smcf = data;
+
+    ngx_queue_t                     *q;
+    ngx_http_security_txt_signed_t  *sb;
+
+    while (!ngx_queue_empty(&smcf->lru)) {
+        q = ngx_queue_head(&smcf->lru);
+        sb = ngx_queue_data(q, ngx_http_security_txt_signed_t, queue);
+
+        ngx_queue_remove(q);
+        ngx_free(sb->text.data);
+        ngx_free(sb);
+    }
+
+    smcf->cached = 0;
 }
 
 
@@ -1849,7 +1988,7 @@ ngx_http_security_contact_merge_srv_conf(ngx_conf_t *cf, void *parent,
     ngx_http_security_txt_srv_conf_t *prev = parent;
     ngx_http_security_txt_srv_conf_t *conf = child;
 
-    ngx_uint_t                       kind, i;
+    ngx_uint_t                       kind, i, key_uri_here;
     ngx_http_core_srv_conf_t        *cscf;
     ngx_http_complex_value_t        *cv;
     ngx_http_security_txt_field_t   *field;
@@ -1902,6 +2041,12 @@ ngx_http_security_contact_merge_srv_conf(ngx_conf_t *cf, void *parent,
 
     ngx_conf_merge_value(conf->review_by, prev->review_by, -1);
 
+    conf->loaded = ngx_time();
+
+    if (conf->review_by == NGX_HTTP_SECURITY_TXT_REVIEW_OFF) {
+        conf->review_by = -1;
+    }
+
     conf->dynamic = 0;
 
     for (kind = 0; kind < SC_FIELD_MAX; kind++) {
@@ -1928,6 +2073,8 @@ ngx_http_security_contact_merge_srv_conf(ngx_conf_t *cf, void *parent,
         }
     }
 
+    key_uri_here = (conf->key_uri.len != 0);
+
     ngx_conf_merge_ptr_value(conf->key, prev->key, NULL);
     ngx_conf_merge_str_value(conf->key_uri, prev->key_uri, "");
 
@@ -1944,7 +2091,9 @@ ngx_http_security_contact_merge_srv_conf(ngx_conf_t *cf, void *parent,
                       &cscf->server_name, &conf->key->file);
     }
 
-    if (conf->key_uri.len && conf->key == NULL) {
+    /* an inherited key URI is simply not served where there is no key */
+
+    if (conf->enable && key_uri_here && conf->key == NULL) {
         ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
                       "\"security_txt_key_uri %V\" applies to server "
                       "\"%V\", which has no \"security_txt_signing_key\"",
@@ -1969,16 +2118,25 @@ ngx_http_security_contact_merge_srv_conf(ngx_conf_t *cf, void *parent,
 }
 
 
+/* before any directive: keys are loaded while they are parsed */
+
+static ngx_int_t
+ngx_http_security_contact_preconf(ngx_conf_t *cf)
+{
+    if (sodium_init() < 0) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "sodium_init() failed");
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
 static ngx_int_t
 ngx_http_security_contact_init(ngx_conf_t *cf)
 {
     ngx_http_handler_pt        *h;
     ngx_http_core_main_conf_t  *cmcf;
-
-    if (sodium_init() < 0) {
-        ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "sodium_init() failed");
-        return NGX_ERROR;
-    }
 
     cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
 

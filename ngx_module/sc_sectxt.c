@@ -183,6 +183,64 @@ sc_sectxt_check_uri(const unsigned char *p, size_t len)
 
 
 const char *
+sc_sectxt_check_host(const unsigned char *p, size_t len)
+{
+    size_t         i, label;
+    unsigned char  c;
+
+    if (len == 0 || len > 253) {
+        return "not a host name";
+    }
+
+    if (p[0] == '[') {
+        if (len < 4 || p[len - 1] != ']') {
+            return "not an IPv6 literal";
+        }
+
+        for (i = 1; i < len - 1; i++) {
+            c = p[i];
+
+            if (!sc_is_hex(c) && c != ':' && c != '.') {
+                return "not an IPv6 literal";
+            }
+        }
+
+        return NULL;
+    }
+
+    label = 0;
+
+    for (i = 0; i < len; i++) {
+        c = p[i];
+
+        if (c == '.') {
+            if (label == 0) {
+                return "a host name has an empty label";
+            }
+
+            label = 0;
+            continue;
+        }
+
+        if (!sc_is_alnum(c) && c != '-') {
+            return "a host name may hold only letters, digits, \"-\" "
+                   "and \".\"";
+        }
+
+        if (++label > 63) {
+            return "a label of a host name is longer than 63 characters";
+        }
+    }
+
+    if (label == 0) {
+        return "a host name has an empty label";
+    }
+
+    return NULL;
+}
+
+
+const char *
 sc_sectxt_check_csaf(const unsigned char *p, size_t len)
 {
     static const char  suffix[] = "/provider-metadata.json";

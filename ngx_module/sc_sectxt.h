@@ -61,6 +61,10 @@ const char *sc_sectxt_check_text(const unsigned char *p, size_t len);
 const char *sc_sectxt_check_field_name(const unsigned char *p, size_t len);
 const char *sc_sectxt_check_field(const sc_field_t *f);
 
+/* a host name (letters, digits, "-" in dot-separated labels), an IPv4
+ * address, or an IPv6 literal in brackets: what may follow "https://" */
+const char *sc_sectxt_check_host(const unsigned char *p, size_t len);
+
 /*
  * Checks a whole set of fields as it is about to be rendered: every value,
  * then the cardinality rules (at least one Contact, exactly one Expires, at

@@ -95,6 +95,7 @@ $t->write_conf(<<"EOF");
     security_txt_https_only off;
     security_txt_contact mailto:security\@example.org;
     security_txt_expires 30d renew=1s;
+    security_txt_review_by $past;
 
     server {
         listen 127.0.0.1:%%PORT_0%%;
@@ -105,13 +106,18 @@ $t->write_conf(<<"EOF");
     server {
         listen 127.0.0.1:%%PORT_0%%;
         server_name past.example;
-        security_txt_review_by $past;
     }
 
     server {
         listen 127.0.0.1:%%PORT_0%%;
         server_name far.example;
         security_txt_review_by $far;
+    }
+
+    server {
+        listen 127.0.0.1:%%PORT_0%%;
+        server_name off.example;
+        security_txt_review_by off;
     }
 EOF
 
@@ -142,6 +148,11 @@ $r = $t->http('/.well-known/security.txt', host => 'far.example');
 ($exp) = $r->{body} =~ /^Expires: (.*)$/m;
 my $exp_epoch = RFC9116::parse_date_time($exp);
 ok($exp_epoch > time + 29 * 86400, 'a far review date does not cap Expires');
+
+$r = $t->http('/.well-known/security.txt', host => 'off.example');
+($exp) = $r->{body} =~ /^Expires: (.*)$/m;
+ok(RFC9116::parse_date_time($exp) > time + 29 * 86400,
+   '"security_txt_review_by off" in a server overrides the inherited date');
 
 $r = $t->http('/.well-known/security.txt', host => 'past.example');
 is($r->{status}, 200, 'past the review date the file is still served');

@@ -58,6 +58,8 @@ my @cases = (
       qr/"security_txt_expires" interval "renew=daily" is invalid/ ],
     [ 'renew not shorter than window', "$C security_txt_expires 1d renew=2d;",
       qr/"security_txt_expires" interval "renew=2d" is not shorter than the window "1d"/ ],
+    [ 'window too short to renew', "$C security_txt_expires 1s;",
+      qr/"security_txt_expires" window "1s" is too short to be renewed within it/ ],
     [ 'unknown expires parameter', "$C security_txt_expires 30d every=1d;",
       qr/"security_txt_expires" has an unknown parameter "every=1d"/ ],
     [ 'malformed language tag', "$C security_txt_preferred_languages en english!;",

@@ -91,7 +91,14 @@ $servers
     server {
         listen 127.0.0.1:%%PORT_0%%;
         server_name unsigned.example;
-        security_txt_key_uri off;
+        security_txt_signing_key off;
+    }
+
+    server {
+        listen 127.0.0.1:%%PORT_0%%;
+        server_name strict.example;
+        security_txt_https_only on;
+        security_txt_signing_key %%DIR%%/key-tenants;
     }
 EOF
 
@@ -175,6 +182,13 @@ for my $shape (qw(sign default subkey expiring)) {
 
     is(get('unsigned.example', '/.well-known/security-key.asc')->{status},
        404, 'an unsigned server does not serve a key URI');
+
+    is(get('strict.example', '/.well-known/security-key.asc')->{status},
+       301, 'with https_only on, the key URI over http redirects too');
+    is(get('strict.example', '/.well-known/security-key.asc')
+           ->{headers}{location},
+       'https://strict.example/.well-known/security-key.asc',
+       'to its https URL');
 }
 
 # per-tenant files with variables, each signed

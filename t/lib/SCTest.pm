@@ -15,6 +15,7 @@ use File::Path qw(make_path);
 use File::Temp qw(tempdir);
 use IO::Socket::INET;
 use IO::Socket::IP;
+use IO::Select;
 use POSIX qw(:sys_wait_h);
 use Time::HiRes qw(sleep time);
 use Test::More;
@@ -22,7 +23,8 @@ use Test::More;
 our $ROOT = abs_path(dirname(__FILE__) . '/../..');
 our $NGINX = $ENV{SC_NGINX} // '/usr/sbin/nginx';
 our $MODULE = $ENV{SC_MODULE}
-    // "$ROOT/build/ngx_http_security_contact_module.so";
+    ? abs_path($ENV{SC_MODULE})
+    : "$ROOT/build/ngx_http_security_contact_module.so";
 
 sub new {
     my ($class, %opts) = @_;
@@ -140,10 +142,17 @@ sub env {
         my @libs = map {
             my $p = `gcc -print-file-name=$_`; chomp $p; $p
         } qw(libasan.so libubsan.so);
+
+        # the workers run as an unprivileged user: they must be able to
+        # write their reports
+        my $logs = "$self->{dir}/sanitizer";
+        mkdir $logs;
+        chmod 01777, $logs;
+
         $env{LD_PRELOAD} = join ' ', @libs;
-        $env{ASAN_OPTIONS} = "detect_leaks=0:log_path=$self->{dir}/asan"
+        $env{ASAN_OPTIONS} = "detect_leaks=0:log_path=$logs/asan"
             . ':abort_on_error=0:detect_odr_violation=0';
-        $env{UBSAN_OPTIONS} = "print_stacktrace=1:log_path=$self->{dir}/ubsan";
+        $env{UBSAN_OPTIONS} = "print_stacktrace=1:log_path=$logs/ubsan";
     }
 
     return %env;
@@ -209,7 +218,11 @@ sub start {
 
 sub worker_pids {
     my ($self) = @_;
-    my $master = $self->{pid} // return ();
+    return $self->worker_pids_of($self->{pid} // return ());
+}
+
+sub worker_pids_of {
+    my ($self, $master) = @_;
     my @pids;
     opendir my $dh, '/proc' or return ();
     for my $p (grep { /^\d+$/ } readdir $dh) {
@@ -286,20 +299,23 @@ sub check_log {
     my $log = $self->read_file('error.log') // '';
     my @bad = grep {
         my $line = $_;
-        /\[(alert|emerg|crit)\]/ && !grep { $line =~ $_ } @{$self->{log_ok}}
+        (/\[(alert|emerg|crit)\]/
+         || /exited (with code [1-9]|on signal)/)
+        && !grep { $line =~ $_ } @{$self->{log_ok}}
     } split /\n/, $log;
 
-    ok(!@bad, 'no [alert], [crit] or [emerg] in the error log')
+    ok(!@bad, 'no [alert], [crit], [emerg] or crashed worker in the error log')
         or diag(join "\n", @bad);
 
     my @reports;
-    opendir my $dh, $self->{dir} or die;
-    for my $f (sort grep { /^(asan|ubsan)\./ } readdir $dh) {
-        push @reports, "$f:\n" . $self->read_file($f);
+    if (opendir my $dh, "$self->{dir}/sanitizer") {
+        for my $f (sort grep { /^(asan|ubsan)\./ } readdir $dh) {
+            push @reports, "$f:\n" . $self->read_file("sanitizer/$f");
+        }
     }
     my $stderr = $self->read_file('stderr.log') // '';
     push @reports, $stderr
-        if $stderr =~ /AddressSanitizer|runtime error:|LeakSanitizer/;
+        if $stderr =~ /AddressSanitizer|runtime error:|LeakSanitizer|Can't open file/;
     push @reports, $log if $log =~ /AddressSanitizer|runtime error:/;
 
     ok(!@reports, 'no sanitizer report') or diag(join "\n", @reports);
@@ -320,7 +336,8 @@ sub DESTROY {
     my ($self) = @_;
     local $?;
     if (my $pid = delete $self->{pid}) {
-        kill 'KILL', $pid;
+        my @workers = $self->worker_pids_of($pid);
+        kill 'KILL', $pid, @workers;
         waitpid $pid, 0;
     }
 }
@@ -365,10 +382,11 @@ sub raw {
     print $s $req;
     shutdown($s, 1) if $o{half_close};
 
-    local $/;
     my $resp = '';
     my $deadline = time + ($o{timeout} // 10);
+    my $sel = IO::Select->new($s);
     while (time < $deadline) {
+        last unless $sel->can_read($deadline - time);
         my $n = sysread($s, my $buf, 65536);
         last unless $n;
         $resp .= $buf;
@@ -434,6 +452,17 @@ sub https {
     close $fh;
 
     return parse_response($resp // '', $o{method} // 'GET');
+}
+
+# "Wed, 25 Nov 2026 00:00:00 GMT" to Unix time
+sub http_date {
+    my ($s) = @_;
+    my %mon = (Jan => 0, Feb => 1, Mar => 2, Apr => 3, May => 4, Jun => 5,
+               Jul => 6, Aug => 7, Sep => 8, Oct => 9, Nov => 10, Dec => 11);
+    return undef unless defined $s
+        && $s =~ /^\w{3}, (\d\d) (\w{3}) (\d{4}) (\d\d):(\d\d):(\d\d) GMT$/;
+    require Time::Local;
+    return Time::Local::timegm($6, $5, $4, $1, $mon{$2}, $3);
 }
 
 # A self-signed certificate for the test's https servers.

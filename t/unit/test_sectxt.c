@@ -71,6 +71,25 @@ test_uri(void)
 
 
 static void
+test_host(void)
+{
+    ok(sc_sectxt_check_host(S("example.org")) == NULL, "host name");
+    ok(sc_sectxt_check_host(S("xn--r8jz45g.jp")) == NULL, "punycode");
+    ok(sc_sectxt_check_host(S("127.0.0.1")) == NULL, "IPv4");
+    ok(sc_sectxt_check_host(S("[::1]")) == NULL, "IPv6 literal");
+    ok(sc_sectxt_check_host(S("a_b.example")) != NULL, "underscore");
+    ok(sc_sectxt_check_host(S("x@evil.example")) != NULL, "userinfo");
+    ok(sc_sectxt_check_host(S("evil.example#")) != NULL, "fragment");
+    ok(sc_sectxt_check_host(S("a\"b")) != NULL, "quote");
+    ok(sc_sectxt_check_host(S("")) != NULL, "empty");
+    ok(sc_sectxt_check_host(S("a..b")) != NULL, "empty label");
+    ok(sc_sectxt_check_host(S("example.org.")) != NULL, "trailing dot");
+    ok(sc_sectxt_check_host(S("[::1")) != NULL, "open bracket");
+    ok(sc_sectxt_check_host(S("[zz]")) != NULL, "not hex");
+}
+
+
+static void
 test_language(void)
 {
     static const char  *good[] = {
@@ -279,6 +298,7 @@ int
 main(void)
 {
     test_uri();
+    test_host();
     test_language();
     test_text();
     test_render();
