@@ -454,6 +454,26 @@ sub https {
     return parse_response($resp // '', $o{method} // 'GET');
 }
 
+# A multipart/form-data body: [name => value] or
+# [name => { filename => ..., type => ..., data => ... }]
+sub multipart {
+    my ($boundary, @parts) = @_;
+    my $body = '';
+    for my $p (@parts) {
+        my ($name, $v) = @$p;
+        $body .= "--$boundary\r\n";
+        if (ref $v) {
+            $body .= "Content-Disposition: form-data; name=\"$name\"; "
+                . "filename=\"$v->{filename}\"\r\n"
+                . "Content-Type: $v->{type}\r\n\r\n$v->{data}\r\n";
+        } else {
+            $body .= "Content-Disposition: form-data; name=\"$name\"\r\n"
+                . "\r\n$v\r\n";
+        }
+    }
+    return $body . "--$boundary--\r\n";
+}
+
 # "Wed, 25 Nov 2026 00:00:00 GMT" to Unix time
 sub http_date {
     my ($s) = @_;

@@ -1,0 +1,3039 @@
+/*
+ * Copyright (C) nginx-security-contact developers
+ *
+ * The report endpoint of the security contact window: the page with the
+ * report form (GET), intake of reports (POST: form or JSON), rate
+ * limiting in shared memory, the durable spool, and signed receipts.
+ * Decoding, validation and the rate arithmetic live in the pure core
+ * (sc_form.c, sc_json.c, sc_report.c, sc_rate.c, sc_receipt.c).
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <sodium.h>
+
+#include "ngx_http_security_contact.h"
+#include "ngx_http_security_report_page.h"
+#include "sc_form.h"
+#include "sc_json.h"
+#include "sc_report.h"
+#include "sc_rate.h"
+#include "sc_receipt.h"
+#include "sc_template.h"
+
+
+
+#define NGX_HTTP_SECURITY_REPORT_RETRY       60
+
+/* not among nginx's own codes before 1.25 */
+#define NGX_HTTP_SECURITY_REPORT_UNPROCESSABLE  422
+
+#define NGX_HTTP_SECURITY_REPORT_MAX_FIELDS  64
+#define NGX_HTTP_SECURITY_REPORT_MAX_TOKENS  512
+
+/* drained entries a full zone gives back before it takes a new client */
+#define NGX_HTTP_SECURITY_REPORT_EXPIRE      16
+
+
+/* ------------------------------------------------------------ types */
+
+typedef struct {
+    ngx_rbtree_node_t                  node;      /* key: crc32 of key */
+    ngx_queue_t                        queue;     /* most recent first */
+    uint64_t                           tat;
+    u_char                             len;
+    u_char                             key[SC_RATE_KEY_LEN];
+} ngx_http_security_report_node_t;
+
+
+typedef struct {
+    ngx_rbtree_t                       rbtree;
+    ngx_rbtree_node_t                  sentinel;
+    ngx_queue_t                        queue;
+    uint64_t                           global_tat;
+    uint64_t                           overflow_tat;
+    ngx_msec_t                         overflow_logged;
+} ngx_http_security_report_shctx_t;
+
+
+typedef struct {
+    ngx_str_t                          name;
+    ngx_shm_zone_t                    *shm_zone;
+    ngx_http_security_report_shctx_t  *sh;
+    ngx_slab_pool_t                   *shpool;
+    sc_rate_t                          rate;
+    uint64_t                           burst;
+    sc_rate_t                          global;    /* requests 0: none */
+    ngx_uint_t                         ipv4_prefix;
+    ngx_uint_t                         ipv6_prefix;
+} ngx_http_security_report_zone_t;
+
+
+typedef struct {
+    ngx_str_t                          name;
+    ngx_str_t                          spool;     /* absolute, no "/" */
+    u_char                             seal[crypto_box_PUBLICKEYBYTES];
+    ngx_uint_t                         sealed;
+#if (NGX_THREADS)
+    ngx_thread_pool_t                 *thread_pool;
+#endif
+} ngx_http_security_report_queue_t;
+
+
+typedef struct {
+    ngx_array_t                        zones;     /* zone pointers */
+    ngx_array_t                        queues;    /* queue pointers */
+
+    /* worker state */
+    sc_ulid_state_t                    ulid;
+} ngx_http_security_report_main_conf_t;
+
+
+typedef struct {
+    ngx_regex_t                       *regex;
+    ngx_str_t                          pattern;
+} ngx_http_security_report_regex_t;
+
+
+typedef struct {
+    ngx_flag_t                         enable;
+    ngx_str_t                          queue_name;
+    ngx_str_t                          zone_name;
+    ngx_http_security_report_queue_t  *queue;
+    ngx_http_security_report_zone_t   *zone;
+
+    size_t                             max_size;
+    time_t                             token_min;
+    time_t                             token_max;
+    ngx_http_security_report_regex_t  *scope;
+    ngx_array_t                       *reject;    /* of _regex_t */
+    ngx_str_t                          page;      /* the template */
+} ngx_http_security_report_loc_conf_t;
+
+
+/* a request's report, from decoding to the receipt */
+
+typedef struct {
+    sc_content_type_t                  type;
+    sc_report_t                        report;
+    ngx_str_t                          record;
+    char                               id[SC_ULID_LEN];
+    time_t                             received;
+    u_char                             sha256[32];
+    ngx_uint_t                         html;      /* answer with pages */
+    ngx_uint_t                         lang_ja;
+
+    /* the spool write, done in a thread */
+    u_char                            *tmp_path;
+    u_char                            *new_path;
+    u_char                            *dir_path;
+    ngx_err_t                          err;
+    const char                        *failed;
+} ngx_http_security_report_ctx_t;
+
+
+/* ------------------------------------------------------------ prototypes */
+
+static ngx_int_t ngx_http_security_report_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_security_report_page(ngx_http_request_t *r);
+static ngx_int_t ngx_http_security_report_post(ngx_http_request_t *r);
+static void ngx_http_security_report_body(ngx_http_request_t *r);
+static ngx_int_t ngx_http_security_report_decode(ngx_http_request_t *r,
+    ngx_http_security_report_ctx_t *ctx, ngx_str_t *body);
+static ngx_int_t ngx_http_security_report_form(ngx_http_request_t *r,
+    ngx_http_security_report_ctx_t *ctx, sc_form_field_t *fields, size_t n,
+    sc_report_error_t *errs, size_t *nerrs);
+static ngx_int_t ngx_http_security_report_check(ngx_http_request_t *r,
+    ngx_http_security_report_ctx_t *ctx);
+static ngx_int_t ngx_http_security_report_store(ngx_http_request_t *r,
+    ngx_http_security_report_ctx_t *ctx);
+static void ngx_http_security_report_write(void *data, ngx_log_t *log);
+#if (NGX_THREADS)
+static void ngx_http_security_report_write_done(ngx_event_t *ev);
+#endif
+static void ngx_http_security_report_stored(ngx_http_request_t *r);
+static ngx_int_t ngx_http_security_report_receipt(ngx_http_request_t *r,
+    ngx_http_security_report_ctx_t *ctx);
+static ngx_int_t ngx_http_security_report_limit(ngx_http_request_t *r,
+    ngx_http_security_report_zone_t *zone);
+static ngx_int_t ngx_http_security_report_error(ngx_http_request_t *r,
+    ngx_uint_t status, const char *code, const char *message);
+static ngx_int_t ngx_http_security_report_field_errors(ngx_http_request_t *r,
+    ngx_http_security_report_ctx_t *ctx, ngx_uint_t status,
+    sc_report_error_t *errs, size_t n);
+static ngx_int_t ngx_http_security_report_send(ngx_http_request_t *r,
+    ngx_uint_t status, ngx_str_t *type, ngx_str_t *body);
+static ngx_int_t ngx_http_security_report_render(ngx_http_request_t *r,
+    ngx_uint_t status, const u_char *tpl, size_t len,
+    sc_template_var_t *vars, size_t nvars);
+static ngx_uint_t ngx_http_security_report_lang_ja(ngx_http_request_t *r);
+static void ngx_http_security_report_token_key(ngx_http_request_t *r,
+    u_char *key);
+static ngx_int_t ngx_http_security_report_add_header(ngx_http_request_t *r,
+    const char *name, u_char *value, size_t len);
+
+static void *ngx_http_security_report_create_main_conf(ngx_conf_t *cf);
+static void *ngx_http_security_report_create_loc_conf(ngx_conf_t *cf);
+static char *ngx_http_security_report_merge_loc_conf(ngx_conf_t *cf,
+    void *parent, void *child);
+static char *ngx_http_security_report_zone_directive(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static ngx_int_t ngx_http_security_report_init_zone(ngx_shm_zone_t *shm_zone,
+    void *data);
+static void ngx_http_security_report_rbtree_insert_value(
+    ngx_rbtree_node_t *temp, ngx_rbtree_node_t *node,
+    ngx_rbtree_node_t *sentinel);
+static char *ngx_http_security_report_queue_directive(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_security_report(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_security_report_token_age(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_security_report_regex(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_security_report_page_file(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static ngx_int_t ngx_http_security_report_read_file(ngx_conf_t *cf,
+    ngx_str_t *name, ngx_str_t *out, size_t max);
+
+
+static const char  *ngx_http_security_report_names[] = {
+    "lang", "site", "action", "token", "policy_url", "acknowledgments_url",
+    "key_url", "security_txt_url", "languages", "contact", "max_size",
+    "receipt_id", "received", "sha256", "receipt", "errors", NULL
+};
+
+
+static ngx_command_t  ngx_http_security_report_commands[] = {
+
+    { ngx_string("security_report_zone"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
+      ngx_http_security_report_zone_directive,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("security_report_queue"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_2MORE,
+      ngx_http_security_report_queue_directive,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("security_report"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS|NGX_CONF_TAKE12,
+      ngx_http_security_report,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("security_report_max_size"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_security_report_loc_conf_t, max_size),
+      NULL },
+
+    { ngx_string("security_report_token_age"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE2,
+      ngx_http_security_report_token_age,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("security_report_scope"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_security_report_regex,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_security_report_loc_conf_t, scope),
+      NULL },
+
+    { ngx_string("security_report_reject"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_security_report_regex,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_security_report_loc_conf_t, reject),
+      NULL },
+
+    { ngx_string("security_report_page"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_security_report_page_file,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+      ngx_null_command
+};
+
+
+static ngx_http_module_t  ngx_http_security_report_module_ctx = {
+    NULL,                                  /* preconfiguration */
+    NULL,                                  /* postconfiguration */
+
+    ngx_http_security_report_create_main_conf, /* create main configuration */
+    NULL,                                  /* init main configuration */
+
+    NULL,                                  /* create server configuration */
+    NULL,                                  /* merge server configuration */
+
+    ngx_http_security_report_create_loc_conf,  /* create location config */
+    ngx_http_security_report_merge_loc_conf    /* merge location config */
+};
+
+
+ngx_module_t  ngx_http_security_report_module = {
+    NGX_MODULE_V1,
+    &ngx_http_security_report_module_ctx,  /* module context */
+    ngx_http_security_report_commands,     /* module directives */
+    NGX_HTTP_MODULE,                       /* module type */
+    NULL,                                  /* init master */
+    NULL,                                  /* init module */
+    NULL,                                  /* init process */
+    NULL,                                  /* init thread */
+    NULL,                                  /* exit thread */
+    NULL,                                  /* exit process */
+    NULL,                                  /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+
+/*
+ * The key of form tokens when the server has no signing key: made once
+ * per master process, so that it survives reloads (a page served before a
+ * reload can still be submitted after it).  With a signing key, the token
+ * key is derived from it, and every node of a fleet shares it.
+ */
+
+static u_char      ngx_http_security_report_random_key[32];
+static ngx_uint_t  ngx_http_security_report_random_key_set;
+
+
+static ngx_str_t  ngx_http_security_report_json_type =
+    ngx_string("application/json");
+static ngx_str_t  ngx_http_security_report_html_type =
+    ngx_string("text/html; charset=utf-8");
+
+
+/* ------------------------------------------------------------ handler */
+
+static ngx_int_t
+ngx_http_security_report_handler(ngx_http_request_t *r)
+{
+    if (r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD)) {
+        return ngx_http_security_report_page(r);
+    }
+
+    if (r->method == NGX_HTTP_POST) {
+        return ngx_http_security_report_post(r);
+    }
+
+    if (ngx_http_security_report_add_header(r, "Allow",
+                                            (u_char *) "GET, HEAD, POST",
+                                            sizeof("GET, HEAD, POST") - 1)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return NGX_HTTP_NOT_ALLOWED;
+}
+
+
+/*
+ * The contact window: what to report, how reports are handled, the
+ * policy, languages and key of this server's security.txt, and the form.
+ */
+
+static ngx_int_t
+ngx_http_security_report_page(ngx_http_request_t *r)
+{
+    u_char                               *p;
+    size_t                                i;
+    ngx_int_t                             rc;
+    ngx_str_t                             host, v, *lists;
+    ngx_uint_t                            ja, n, kind;
+    const char                           *tpl;
+    ngx_http_complex_value_t             *cv;
+    ngx_http_security_txt_srv_conf_t     *stcf;
+    ngx_http_security_report_loc_conf_t  *rlcf;
+    u_char                                key[32];
+    char                                  token[SC_TOKEN_SIZE];
+    sc_template_var_t                     vars[11];
+
+    static ngx_uint_t  kinds[] = {
+        SC_FIELD_POLICY, SC_FIELD_ACKNOWLEDGMENTS, SC_FIELD_CONTACT
+    };
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    rlcf = ngx_http_get_module_loc_conf(r, ngx_http_security_report_module);
+    stcf = ngx_http_get_module_srv_conf(r, ngx_http_security_contact_module);
+
+    ngx_http_security_txt_host(r, &host);
+    ja = ngx_http_security_report_lang_ja(r);
+
+    ngx_http_security_report_token_key(r, key);
+    sc_token_make(token, key, (uint64_t) ngx_time(), host.data, host.len);
+    sodium_memzero(key, sizeof(key));
+
+    n = 0;
+    vars[n].name = "lang";
+    vars[n].value.data = (u_char *) (ja ? "ja" : "en");
+    vars[n++].value.len = 2;
+    vars[n].name = "site";
+    vars[n].value.data = host.data;
+    vars[n++].value.len = host.len;
+    vars[n].name = "action";
+    vars[n].value.data = r->uri.data;
+    vars[n++].value.len = r->uri.len;
+    vars[n].name = "token";
+    vars[n].value.data = (u_char *) token;
+    vars[n++].value.len = SC_TOKEN_LEN;
+
+    /* the first value of each list directive of security.txt */
+
+    lists = ngx_pcalloc(r->pool, 3 * sizeof(ngx_str_t));
+    if (lists == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    for (i = 0; i < 3; i++) {
+        kind = kinds[i];
+
+        if (stcf->lists[kind] == NULL) {
+            continue;
+        }
+
+        cv = stcf->lists[kind]->elts;
+
+        if (ngx_http_complex_value(r, &cv[0], &lists[i]) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
+    vars[n].name = "policy_url";
+    vars[n].value.data = lists[0].data;
+    vars[n++].value.len = lists[0].len;
+    vars[n].name = "acknowledgments_url";
+    vars[n].value.data = lists[1].data;
+    vars[n++].value.len = lists[1].len;
+    vars[n].name = "contact";
+    vars[n].value.data = lists[2].data;
+    vars[n++].value.len = lists[2].len;
+
+    vars[n].name = "key_url";
+    vars[n].value.data = stcf->key ? stcf->key_uri.data : NULL;
+    vars[n++].value.len = stcf->key ? stcf->key_uri.len : 0;
+
+    vars[n].name = "security_txt_url";
+    vars[n].value.data = (u_char *) "/.well-known/security.txt";
+    vars[n++].value.len = stcf->enable
+                          ? sizeof("/.well-known/security.txt") - 1 : 0;
+
+    /* Preferred-Languages, joined as security.txt joins them */
+
+    v.len = 0;
+    v.data = NULL;
+
+    if (stcf->lists[SC_FIELD_PREFERRED_LANGUAGES]) {
+        cv = stcf->lists[SC_FIELD_PREFERRED_LANGUAGES]->elts;
+
+        p = ngx_pnalloc(r->pool, 256);
+        if (p == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        v.data = p;
+
+        for (i = 0; i < stcf->lists[SC_FIELD_PREFERRED_LANGUAGES]->nelts;
+             i++)
+        {
+            if (ngx_http_complex_value(r, &cv[i], &host) != NGX_OK) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            if (host.len == 0 || v.len + host.len + 2 > 256) {
+                continue;
+            }
+
+            if (v.len) {
+                p = ngx_cpymem(p, ", ", 2);
+                v.len += 2;
+            }
+
+            p = ngx_cpymem(p, host.data, host.len);
+            v.len += host.len;
+        }
+
+        ngx_http_security_txt_host(r, &host);
+    }
+
+    vars[n].name = "languages";
+    vars[n].value.data = v.data;
+    vars[n++].value.len = v.len;
+
+    p = ngx_pnalloc(r->pool, NGX_OFF_T_LEN + 3);
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    vars[n].name = "max_size";
+    vars[n].value.data = p;
+
+    if (rlcf->max_size >= 1024 * 1024 && rlcf->max_size % (1024 * 1024) == 0)
+    {
+        vars[n++].value.len = ngx_sprintf(p, "%uz MB",
+                                          rlcf->max_size / (1024 * 1024))
+                              - p;
+
+    } else {
+        vars[n++].value.len = ngx_sprintf(p, "%uz KB",
+                                          (rlcf->max_size + 1023) / 1024)
+                              - p;
+    }
+
+    if (rlcf->page.len) {
+        return ngx_http_security_report_render(r, NGX_HTTP_OK,
+                                               rlcf->page.data,
+                                               rlcf->page.len, vars, n);
+    }
+
+    tpl = ja ? ngx_http_security_report_page_ja
+             : ngx_http_security_report_page_en;
+
+    return ngx_http_security_report_render(r, NGX_HTTP_OK, (u_char *) tpl,
+                                           ngx_strlen(tpl), vars, n);
+}
+
+
+/* ?lang=ja or ?lang=en first, then Accept-Language; English otherwise */
+
+static ngx_uint_t
+ngx_http_security_report_lang_ja(ngx_http_request_t *r)
+{
+    u_char     *p, *last;
+    ngx_str_t   lang;
+    ngx_uint_t  q, best_q, ja;
+
+    if (ngx_http_arg(r, (u_char *) "lang", 4, &lang) == NGX_OK) {
+        if (lang.len >= 2 && ngx_strncasecmp(lang.data, (u_char *) "ja", 2)
+                             == 0)
+        {
+            return 1;
+        }
+
+        if (lang.len >= 2 && ngx_strncasecmp(lang.data, (u_char *) "en", 2)
+                             == 0)
+        {
+            return 0;
+        }
+    }
+
+    if (r->headers_in.accept_language == NULL) {
+        return 0;
+    }
+
+    /* the first of "ja" and "en" with the highest q */
+
+    p = r->headers_in.accept_language->value.data;
+    last = p + r->headers_in.accept_language->value.len;
+
+    ja = 0;
+    best_q = 0;
+
+    while (p < last) {
+        while (p < last && (*p == ' ' || *p == ',')) {
+            p++;
+        }
+
+        lang.data = p;
+
+        while (p < last && *p != ';' && *p != ',' && *p != ' ') {
+            p++;
+        }
+
+        lang.len = p - lang.data;
+        q = 1000;
+
+        while (p < last && *p != ',') {
+            if (*p == 'q' && p + 1 < last && p[1] == '=') {
+                p += 2;
+                q = 0;
+
+                if (p < last && *p == '1') {
+                    q = 1000;
+
+                } else if (p + 1 < last && *p == '0' && p[1] == '.') {
+                    p += 2;
+                    q = 0;
+
+                    for ( /* void */ ; p < last && *p >= '0' && *p <= '9';
+                         p++)
+                    {
+                        if (q < 100) {
+                            q = q * 10 + (*p - '0');
+                        }
+                    }
+
+                    while (q && q < 100) {
+                        q *= 10;
+                    }
+                }
+
+                continue;
+            }
+
+            p++;
+        }
+
+        if (q > best_q && lang.len >= 2
+            && (lang.len == 2 || lang.data[2] == '-'))
+        {
+            if (ngx_strncasecmp(lang.data, (u_char *) "ja", 2) == 0) {
+                ja = 1;
+                best_q = q;
+
+            } else if (ngx_strncasecmp(lang.data, (u_char *) "en", 2) == 0) {
+                ja = 0;
+                best_q = q;
+            }
+        }
+    }
+
+    return ja;
+}
+
+
+static void
+ngx_http_security_report_token_key(ngx_http_request_t *r, u_char *key)
+{
+    ngx_http_security_txt_srv_conf_t  *stcf;
+
+    static u_char  label[] = "nginx security contact form token v1";
+
+    stcf = ngx_http_get_module_srv_conf(r, ngx_http_security_contact_module);
+
+    if (stcf->key) {
+        crypto_generichash(key, 32, label, sizeof(label) - 1,
+                           stcf->key->pgp->seed, sizeof(stcf->key->pgp->seed));
+        return;
+    }
+
+    ngx_memcpy(key, ngx_http_security_report_random_key, 32);
+}
+
+
+/* ------------------------------------------------------------ intake */
+
+static ngx_int_t
+ngx_http_security_report_post(ngx_http_request_t *r)
+{
+    ngx_int_t                             rc;
+    ngx_str_t                             ct;
+    ngx_http_security_report_ctx_t       *ctx;
+    ngx_http_security_report_loc_conf_t  *rlcf;
+
+    rlcf = ngx_http_get_module_loc_conf(r, ngx_http_security_report_module);
+
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_security_report_ctx_t));
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_http_set_ctx(r, ctx, ngx_http_security_report_module);
+
+    ctx->lang_ja = ngx_http_security_report_lang_ja(r);
+
+    if (r->headers_in.content_type) {
+        ct = r->headers_in.content_type->value;
+        ctx->type = sc_form_content_type(ct.data, ct.len);
+    }
+
+    /* people get pages, programs get JSON */
+
+    ctx->html = (ctx->type == SC_CT_URLENCODED
+                 || ctx->type == SC_CT_MULTIPART);
+
+    if (ctx->html && r->headers_in.accept
+        && ngx_strlcasestrn(r->headers_in.accept->value.data,
+                            r->headers_in.accept->value.data
+                            + r->headers_in.accept->value.len,
+                            (u_char *) "application/json", 16 - 1)
+           != NULL)
+    {
+        ctx->html = 0;
+    }
+
+    /* every POST is charged, before anything else is looked at */
+
+    if (rlcf->zone) {
+        rc = ngx_http_security_report_limit(r, rlcf->zone);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+    }
+
+    if (ctx->type == SC_CT_OTHER) {
+        return ngx_http_security_report_error(r,
+                   NGX_HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                   "send the report as application/json, "
+                   "multipart/form-data or "
+                   "application/x-www-form-urlencoded (UTF-8)");
+    }
+
+    if (r->headers_in.content_length_n > (off_t) rlcf->max_size) {
+        return ngx_http_security_report_error(r,
+                   NGX_HTTP_REQUEST_ENTITY_TOO_LARGE, "too_large",
+                   "the report is larger than this endpoint accepts");
+    }
+
+    r->request_body_in_single_buf = 1;
+
+    rc = ngx_http_read_client_request_body(r, ngx_http_security_report_body);
+
+    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+        return rc;
+    }
+
+    return NGX_DONE;
+}
+
+
+static void
+ngx_http_security_report_body(ngx_http_request_t *r)
+{
+    u_char                               *p;
+    size_t                                len;
+    ssize_t                               n;
+    ngx_int_t                             rc;
+    ngx_str_t                             body;
+    ngx_buf_t                            *b;
+    ngx_chain_t                          *cl;
+    ngx_http_security_report_ctx_t       *ctx;
+    ngx_http_security_report_loc_conf_t  *rlcf;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_security_report_module);
+    rlcf = ngx_http_get_module_loc_conf(r, ngx_http_security_report_module);
+
+    if (r->request_body == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    /* the body in one piece: in memory, or read back from its temp file */
+
+    len = 0;
+
+    for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        b = cl->buf;
+        len += b->in_file ? (size_t) (b->file_last - b->file_pos)
+                          : (size_t) (b->last - b->pos);
+    }
+
+    if (len > rlcf->max_size) {
+        rc = ngx_http_security_report_error(r,
+                 NGX_HTTP_REQUEST_ENTITY_TOO_LARGE, "too_large",
+                 "the report is larger than this endpoint accepts");
+        ngx_http_finalize_request(r, rc);
+        return;
+    }
+
+    body.len = len;
+    body.data = ngx_pnalloc(r->pool, len + 1);
+    if (body.data == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    p = body.data;
+
+    for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        b = cl->buf;
+
+        if (b->in_file) {
+            n = ngx_read_file(b->file, p, b->file_last - b->file_pos,
+                              b->file_pos);
+
+            if (n != b->file_last - b->file_pos) {
+                ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+                return;
+            }
+
+            p += n;
+            continue;
+        }
+
+        p = ngx_cpymem(p, b->pos, b->last - b->pos);
+    }
+
+    /*
+     * each step either goes on (NGX_OK, nothing sent), or has answered
+     * (the header is sent; rc is what sending returned), or failed
+     */
+
+    rc = ngx_http_security_report_decode(r, ctx, &body);
+
+    if (rc == NGX_OK && !r->header_sent) {
+        rc = ngx_http_security_report_check(r, ctx);
+    }
+
+    if (rc == NGX_OK && !r->header_sent) {
+        rc = ngx_http_security_report_store(r, ctx);
+    }
+
+    if (rc == NGX_DONE) {
+        return;
+    }
+
+    ngx_http_finalize_request(r, rc);
+}
+
+
+/*
+ * Decodes the body into the report and validates it.  Returns NGX_OK, or
+ * the status of an answer already sent.
+ */
+
+static ngx_int_t
+ngx_http_security_report_decode(ngx_http_request_t *r,
+    ngx_http_security_report_ctx_t *ctx, ngx_str_t *body)
+{
+    int                                   rc;
+    u_char                               *work, *p;
+    size_t                                n, nerrs;
+    sc_str_t                              boundary;
+    sc_json_error_t                       jerr;
+    sc_json_token_t                      *toks;
+    sc_form_error_t                       ferr;
+    sc_form_field_t                      *fields;
+    sc_form_limits_t                      limits;
+    sc_json_limits_t                      jlimits;
+    sc_report_error_t                    *errs;
+    ngx_http_security_report_loc_conf_t  *rlcf;
+
+    rlcf = ngx_http_get_module_loc_conf(r, ngx_http_security_report_module);
+
+    sc_report_init(&ctx->report);
+
+    errs = ngx_palloc(r->pool, SC_REPORT_MAX_ERRORS
+                               * sizeof(sc_report_error_t));
+    if (errs == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    nerrs = 0;
+
+    if (ctx->type == SC_CT_JSON) {
+        work = ngx_pnalloc(r->pool, body->len + 1);
+        toks = ngx_palloc(r->pool, NGX_HTTP_SECURITY_REPORT_MAX_TOKENS
+                                   * sizeof(sc_json_token_t));
+        if (work == NULL || toks == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        jlimits.max_depth = 8;
+        jlimits.max_tokens = NGX_HTTP_SECURITY_REPORT_MAX_TOKENS;
+        jlimits.max_string = rlcf->max_size;
+
+        rc = sc_json_parse(body->data, body->len, work, toks,
+                           NGX_HTTP_SECURITY_REPORT_MAX_TOKENS, &n, &jlimits,
+                           &jerr);
+
+        if (rc != SC_JSON_OK) {
+            p = ngx_pnalloc(r->pool, 128 + ngx_strlen(jerr.message));
+            if (p == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            ngx_sprintf(p, "invalid JSON at byte %uz: %s%Z", jerr.offset,
+                        jerr.message);
+
+            return ngx_http_security_report_error(r,
+                       jerr.too_large ? NGX_HTTP_REQUEST_ENTITY_TOO_LARGE
+                                      : NGX_HTTP_BAD_REQUEST,
+                       jerr.too_large ? "too_large" : "invalid_json",
+                       (char *) p);
+        }
+
+        sc_report_from_json(&ctx->report, toks, n, errs,
+                            SC_REPORT_MAX_ERRORS, &nerrs);
+
+    } else {
+        fields = ngx_palloc(r->pool, NGX_HTTP_SECURITY_REPORT_MAX_FIELDS
+                                     * sizeof(sc_form_field_t));
+        if (fields == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        limits.max_fields = NGX_HTTP_SECURITY_REPORT_MAX_FIELDS;
+        limits.max_name = 64;
+        limits.max_value = rlcf->max_size;
+        limits.max_files = SC_REPORT_MAX_ATTACHMENTS;
+        limits.max_file_size = rlcf->max_size;
+        limits.max_header = 4096;
+
+        ngx_memzero(&ferr, sizeof(sc_form_error_t));
+
+        if (ctx->type == SC_CT_URLENCODED) {
+            work = ngx_pnalloc(r->pool, body->len + 1);
+            if (work == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            rc = sc_urlencoded_parse(body->data, body->len, work, fields,
+                                     NGX_HTTP_SECURITY_REPORT_MAX_FIELDS, &n,
+                                     &limits, &ferr);
+
+        } else {
+            if (sc_multipart_boundary(r->headers_in.content_type->value.data,
+                                      r->headers_in.content_type->value.len,
+                                      &boundary)
+                != 0)
+            {
+                return ngx_http_security_report_error(r,
+                           NGX_HTTP_BAD_REQUEST, "invalid_multipart",
+                           "the multipart/form-data Content-Type has no "
+                           "valid boundary parameter");
+            }
+
+            rc = sc_multipart_parse(body->data, body->len, boundary, fields,
+                                    NGX_HTTP_SECURITY_REPORT_MAX_FIELDS, &n,
+                                    &limits, &ferr);
+        }
+
+        if (rc != 0) {
+            p = ngx_pnalloc(r->pool, 128 + ngx_strlen(ferr.message)
+                                     + 4 * ngx_min(ferr.field.len, 64));
+            if (p == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            if (ferr.field.data) {
+                work = ngx_sprintf(p, "field \"");
+                work = sc_escape_log(work, ferr.field.data,
+                                     ngx_min(ferr.field.len, 64));
+                ngx_sprintf(work, "\": %s (at byte %uz)%Z", ferr.message,
+                            ferr.offset);
+
+            } else {
+                ngx_sprintf(p, "%s (at byte %uz)%Z", ferr.message,
+                            ferr.offset);
+            }
+
+            return ngx_http_security_report_error(r,
+                       ferr.too_large ? NGX_HTTP_REQUEST_ENTITY_TOO_LARGE
+                                      : NGX_HTTP_BAD_REQUEST,
+                       ferr.too_large ? "too_large"
+                       : (ctx->type == SC_CT_MULTIPART ? "invalid_multipart"
+                                                       : "invalid_form"),
+                       (char *) p);
+        }
+
+        rc = ngx_http_security_report_form(r, ctx, fields, n, errs, &nerrs);
+        if (rc != NGX_OK || r->header_sent) {
+            return rc;
+        }
+    }
+
+    nerrs += sc_report_validate(&ctx->report, errs + nerrs,
+                                SC_REPORT_MAX_ERRORS - nerrs);
+
+    if (nerrs) {
+        return ngx_http_security_report_field_errors(r, ctx,
+                                                     NGX_HTTP_BAD_REQUEST,
+                                                     errs, nerrs);
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * Form fields into the report: the token and the honeypot first (they
+ * prove a person used the page), attachments, then every other field.
+ */
+
+static ngx_int_t
+ngx_http_security_report_form(ngx_http_request_t *r,
+    ngx_http_security_report_ctx_t *ctx, sc_form_field_t *fields, size_t n,
+    sc_report_error_t *errs, size_t *nerrs)
+{
+    int                                   rc;
+    size_t                                i, natt;
+    sc_str_t                             *token;
+    ngx_str_t                             host;
+    sc_report_attachment_t               *att;
+    ngx_http_security_report_loc_conf_t  *rlcf;
+    u_char                                key[32];
+
+    static const char *const  ignore[] = { "form_token", "website",
+                                           "attachments", NULL };
+
+    token = NULL;
+    natt = 0;
+
+    att = ngx_palloc(r->pool, SC_REPORT_MAX_ATTACHMENTS
+                              * sizeof(sc_report_attachment_t));
+    if (att == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    for (i = 0; i < n; i++) {
+
+        if (fields[i].name.len == sizeof("website") - 1
+            && ngx_strncmp(fields[i].name.data, "website", 7) == 0)
+        {
+            if (fields[i].value.len) {
+                ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                              "security report refused: the honeypot field "
+                              "was filled in");
+
+                return ngx_http_security_report_error(r,
+                           NGX_HTTP_SECURITY_REPORT_UNPROCESSABLE, "rejected",
+                           "the report was rejected as spam");
+            }
+
+            continue;
+        }
+
+        if (fields[i].name.len == sizeof("form_token") - 1
+            && ngx_strncmp(fields[i].name.data, "form_token", 10) == 0)
+        {
+            token = &fields[i].value;
+            continue;
+        }
+
+        if (fields[i].is_file) {
+            if (fields[i].filename.len == 0 && fields[i].value.len == 0) {
+                continue;           /* a file input left empty */
+            }
+
+            if (natt == SC_REPORT_MAX_ATTACHMENTS) {
+                return ngx_http_security_report_error(r,
+                           NGX_HTTP_REQUEST_ENTITY_TOO_LARGE, "too_large",
+                           "too many attachments");
+            }
+
+            att[natt].filename = fields[i].filename;
+            att[natt].content_type = fields[i].content_type;
+            att[natt].data = fields[i].value;
+            natt++;
+            continue;
+        }
+
+        sc_report_set(&ctx->report, fields[i].name.data, fields[i].name.len,
+                      fields[i].value.data, fields[i].value.len, ignore,
+                      errs, SC_REPORT_MAX_ERRORS, nerrs);
+    }
+
+    ctx->report.attachments = att;
+    ctx->report.nattachments = natt;
+
+    if (token == NULL) {
+        return ngx_http_security_report_error(r, NGX_HTTP_BAD_REQUEST,
+                   "invalid_token",
+                   "the form token is missing: submit the report from the "
+                   "report page, or send it as application/json");
+    }
+
+    ngx_http_security_txt_host(r, &host);
+    ngx_http_security_report_token_key(r, key);
+
+    rlcf = ngx_http_get_module_loc_conf(r, ngx_http_security_report_module);
+
+    rc = sc_token_check(token->data, token->len, key, (uint64_t) ngx_time(),
+                        (uint64_t) rlcf->token_min,
+                        (uint64_t) rlcf->token_max, host.data, host.len);
+
+    sodium_memzero(key, sizeof(key));
+
+    switch (rc) {
+
+    case 0:
+        break;
+
+    case SC_TOKEN_TOO_NEW:
+        return ngx_http_security_report_error(r, NGX_HTTP_BAD_REQUEST,
+                   "invalid_token",
+                   "the form was sent too quickly after the page was "
+                   "loaded; wait a few seconds and send it again");
+
+    case SC_TOKEN_TOO_OLD:
+        return ngx_http_security_report_error(r, NGX_HTTP_BAD_REQUEST,
+                   "invalid_token",
+                   "the report page has expired: reload it, then send the "
+                   "report again");
+
+    default:
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "security report refused: a forged or malformed form "
+                      "token");
+
+        return ngx_http_security_report_error(r, NGX_HTTP_BAD_REQUEST,
+                   "invalid_token",
+                   "the form token is not valid: reload the report page "
+                   "and send the report again");
+    }
+
+    return NGX_OK;
+}
+
+
+/* scope and spam patterns: 422 */
+
+static ngx_int_t
+ngx_http_security_report_check(ngx_http_request_t *r,
+    ngx_http_security_report_ctx_t *ctx)
+{
+    ngx_int_t                             rc;
+    ngx_str_t                             s;
+    ngx_uint_t                            i, f;
+    ngx_http_security_report_regex_t     *re;
+    ngx_http_security_report_loc_conf_t  *rlcf;
+
+    rlcf = ngx_http_get_module_loc_conf(r, ngx_http_security_report_module);
+
+    if (rlcf->scope) {
+        s.data = (u_char *) ctx->report.text[SC_REPORT_TARGET_URL].data;
+        s.len = ctx->report.text[SC_REPORT_TARGET_URL].len;
+
+        rc = ngx_regex_exec(rlcf->scope->regex, &s, NULL, 0);
+
+        if (rc == NGX_REGEX_NO_MATCHED) {
+            return ngx_http_security_report_error(r,
+                       NGX_HTTP_SECURITY_REPORT_UNPROCESSABLE, "out_of_scope",
+                       "target_url is not a URL this contact window "
+                       "accepts reports for");
+        }
+
+        if (rc < 0) {
+            ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                          ngx_regex_exec_n " failed: %i on \"%V\"", rc,
+                          &rlcf->scope->pattern);
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
+    if (rlcf->reject == NULL) {
+        return NGX_OK;
+    }
+
+    re = rlcf->reject->elts;
+
+    for (i = 0; i < rlcf->reject->nelts; i++) {
+        for (f = 0; f < SC_REPORT_NFIELDS; f++) {
+            s.data = (u_char *) ctx->report.text[f].data;
+            s.len = ctx->report.text[f].len;
+
+            if (s.len == 0) {
+                continue;
+            }
+
+            rc = ngx_regex_exec(re[i].regex, &s, NULL, 0);
+
+            if (rc == NGX_REGEX_NO_MATCHED) {
+                continue;
+            }
+
+            if (rc < 0) {
+                ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                              ngx_regex_exec_n " failed: %i on \"%V\"", rc,
+                              &re[i].pattern);
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                          "security report refused: field \"%s\" matches "
+                          "security_report_reject \"%V\"",
+                          sc_report_field_name(f), &re[i].pattern);
+
+            return ngx_http_security_report_error(r,
+                       NGX_HTTP_SECURITY_REPORT_UNPROCESSABLE, "rejected",
+                       "the report was rejected as spam");
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+/* ------------------------------------------------------------ spool */
+
+/*
+ * The spool record: the normalized report with what the server knows of
+ * its arrival; sealed for the backend's key if the queue says so.  The
+ * file goes to tmp/, is synced, renamed into new/, and the directory is
+ * synced: only then is the report acknowledged.  The disk work runs in a
+ * thread of nginx's pool, off the event loop.
+ */
+
+static ngx_int_t
+ngx_http_security_report_store(ngx_http_request_t *r,
+    ngx_http_security_report_ctx_t *ctx)
+{
+    u_char                                *p, *json, *rec;
+    size_t                                 len, jlen;
+    ngx_str_t                              host, *ua;
+    ngx_http_security_report_queue_t      *q;
+    ngx_http_security_report_loc_conf_t   *rlcf;
+    ngx_time_t                            *tp;
+    ngx_http_security_report_main_conf_t  *rmcf;
+    u_char                                 date[SC_RFC3339_LEN];
+#if (NGX_THREADS)
+    ngx_thread_task_t                     *task;
+#endif
+
+    rlcf = ngx_http_get_module_loc_conf(r, ngx_http_security_report_module);
+    rmcf = ngx_http_get_module_main_conf(r, ngx_http_security_report_module);
+    q = rlcf->queue;
+
+    ngx_http_security_txt_host(r, &host);
+
+    tp = ngx_timeofday();
+
+    ctx->received = tp->sec;
+    sc_ulid(&rmcf->ulid, (uint64_t) tp->sec * 1000 + tp->msec, ctx->id);
+    sc_rfc3339(date, ctx->received);
+
+    jlen = sc_report_json_len(&ctx->report);
+
+    json = ngx_pnalloc(r->pool, jlen);
+    if (json == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    sc_report_json(json, &ctx->report);
+    crypto_hash_sha256(ctx->sha256, json, jlen);
+
+    ua = r->headers_in.user_agent ? &r->headers_in.user_agent->value : NULL;
+
+    len = sizeof("{\"id\":\"\",\"received\":\"\",\"site\":\"\","
+                 "\"client\":\"\",\"user_agent\":\"\",\"sha256\":\"\","
+                 "\"report\":}\n") - 1
+          + SC_ULID_LEN + SC_RFC3339_LEN + 64 + jlen
+          + sc_json_escape_len(host.data, host.len)
+          + sc_json_escape_len(r->connection->addr_text.data,
+                               r->connection->addr_text.len)
+          + (ua ? sc_json_escape_len(ua->data, ua->len) : 0);
+
+    rec = ngx_pnalloc(r->pool, len);
+    if (rec == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = ngx_cpymem(rec, "{\"id\":\"", 7);
+    p = ngx_cpymem(p, ctx->id, SC_ULID_LEN);
+    p = ngx_cpymem(p, "\",\"received\":\"", 14);
+    p = ngx_cpymem(p, date, SC_RFC3339_LEN);
+    p = ngx_cpymem(p, "\",\"site\":\"", 10);
+    p += sc_json_escape(p, host.data, host.len);
+    p = ngx_cpymem(p, "\",\"client\":\"", 12);
+    p += sc_json_escape(p, r->connection->addr_text.data,
+                        r->connection->addr_text.len);
+    p = ngx_cpymem(p, "\",\"user_agent\":\"", 16);
+
+    if (ua) {
+        p += sc_json_escape(p, ua->data, ua->len);
+    }
+
+    p = ngx_cpymem(p, "\",\"sha256\":\"", 12);
+    p = ngx_hex_dump(p, ctx->sha256, 32);
+    p = ngx_cpymem(p, "\",\"report\":", 11);
+    p = ngx_cpymem(p, json, jlen);
+    p = ngx_cpymem(p, "}\n", 2);
+
+    ctx->record.data = rec;
+    ctx->record.len = p - rec;
+
+    if (q->sealed) {
+        p = ngx_pnalloc(r->pool, ctx->record.len + crypto_box_SEALBYTES);
+        if (p == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (crypto_box_seal(p, ctx->record.data, ctx->record.len, q->seal)
+            != 0)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        sodium_memzero(ctx->record.data, ctx->record.len);
+
+        ctx->record.data = p;
+        ctx->record.len += crypto_box_SEALBYTES;
+    }
+
+    len = q->spool.len + sizeof("/tmp/") - 1 + SC_ULID_LEN + 1;
+
+    ctx->tmp_path = ngx_pnalloc(r->pool, len);
+    ctx->new_path = ngx_pnalloc(r->pool, len);
+    ctx->dir_path = ngx_pnalloc(r->pool, len);
+    if (ctx->tmp_path == NULL || ctx->new_path == NULL
+        || ctx->dir_path == NULL)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_sprintf(ctx->tmp_path, "%V/tmp/%*s%Z", &q->spool,
+                (size_t) SC_ULID_LEN, ctx->id);
+    ngx_sprintf(ctx->new_path, "%V/new/%*s%Z", &q->spool,
+                (size_t) SC_ULID_LEN, ctx->id);
+    ngx_sprintf(ctx->dir_path, "%V/new%Z", &q->spool);
+
+    r->write_event_handler = ngx_http_security_report_stored;
+
+#if (NGX_THREADS)
+
+    if (q->thread_pool) {
+        task = ngx_thread_task_alloc(r->pool, 0);
+        if (task == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        task->ctx = ctx;
+        task->handler = ngx_http_security_report_write;
+        task->event.handler = ngx_http_security_report_write_done;
+        task->event.data = r;
+
+        if (ngx_thread_task_post(q->thread_pool, task) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        /* the reference taken to read the body is finalized when done */
+
+        r->main->blocked++;
+        r->aio = 1;
+
+        return NGX_DONE;
+    }
+
+#endif
+
+    ngx_http_security_report_write(ctx, r->connection->log);
+
+    ngx_http_security_report_stored(r);
+
+    return NGX_DONE;
+}
+
+
+/* in a thread: nothing here may touch nginx's structures */
+
+static void
+ngx_http_security_report_write(void *data, ngx_log_t *log)
+{
+    ngx_http_security_report_ctx_t  *ctx = data;
+
+    u_char    *p, *last;
+    ssize_t    n;
+    ngx_fd_t   fd;
+
+    fd = open((char *) ctx->tmp_path, O_WRONLY|O_CREAT|O_EXCL|O_CLOEXEC,
+              0600);
+
+    if (fd == -1) {
+        ctx->err = ngx_errno;
+        ctx->failed = "open()";
+        return;
+    }
+
+    p = ctx->record.data;
+    last = p + ctx->record.len;
+
+    while (p < last) {
+        n = write(fd, p, last - p);
+
+        if (n == -1) {
+            if (ngx_errno == NGX_EINTR) {
+                continue;
+            }
+
+            ctx->err = ngx_errno;
+            ctx->failed = "write()";
+            goto failed;
+        }
+
+        p += n;
+    }
+
+    if (fsync(fd) == -1) {
+        ctx->err = ngx_errno;
+        ctx->failed = "fsync()";
+        goto failed;
+    }
+
+    if (close(fd) == -1) {
+        ctx->err = ngx_errno;
+        ctx->failed = "close()";
+        fd = -1;
+        goto failed;
+    }
+
+    fd = -1;
+
+    if (rename((char *) ctx->tmp_path, (char *) ctx->new_path) == -1) {
+        ctx->err = ngx_errno;
+        ctx->failed = "rename()";
+        goto failed;
+    }
+
+    fd = open((char *) ctx->dir_path, O_RDONLY|O_DIRECTORY|O_CLOEXEC);
+
+    if (fd == -1 || fsync(fd) == -1) {
+        ctx->err = ngx_errno;
+        ctx->failed = "fsync() of the directory";
+
+        /* the file is in new/ and will be delivered: not acknowledged */
+
+        if (fd != -1) {
+            (void) close(fd);
+        }
+
+        return;
+    }
+
+    (void) close(fd);
+
+    return;
+
+failed:
+
+    if (fd != -1) {
+        (void) close(fd);
+    }
+
+    (void) unlink((char *) ctx->tmp_path);
+}
+
+
+#if (NGX_THREADS)
+
+static void
+ngx_http_security_report_write_done(ngx_event_t *ev)
+{
+    ngx_connection_t    *c;
+    ngx_http_request_t  *r;
+
+    r = ev->data;
+    c = r->connection;
+
+    ngx_http_set_log_request(c->log, r);
+
+    r->main->blocked--;
+    r->aio = 0;
+
+    r->write_event_handler(r);
+
+    ngx_http_run_posted_requests(c);
+}
+
+#endif
+
+
+static void
+ngx_http_security_report_stored(ngx_http_request_t *r)
+{
+    ngx_int_t                        rc;
+    ngx_str_t                        host;
+    ngx_http_security_report_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_security_report_module);
+
+    r->write_event_handler = ngx_http_request_empty_handler;
+
+    ngx_http_security_txt_host(r, &host);
+
+    if (ctx->failed) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, ctx->err,
+                      "security report for \"%V\" not stored: %s \"%s\" "
+                      "failed", &host, ctx->failed,
+                      ctx->failed[0] == 'r' ? ctx->new_path
+                      : (ctx->failed[6] == ' ' ? ctx->dir_path
+                                               : ctx->tmp_path));
+
+        if (ngx_http_security_report_add_header(r, "Retry-After",
+                                                (u_char *) "60", 2)
+            != NGX_OK)
+        {
+            ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+            return;
+        }
+
+        rc = ngx_http_security_report_error(r,
+                 NGX_HTTP_SERVICE_UNAVAILABLE, "not_stored",
+                 "the report could not be stored; nothing was kept: "
+                 "please send it again later");
+
+        ngx_http_finalize_request(r, rc);
+        return;
+    }
+
+    ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                  "security report %*s for \"%V\" stored in \"%s\"",
+                  (size_t) SC_ULID_LEN, ctx->id, &host, ctx->new_path);
+
+    rc = ngx_http_security_report_receipt(r, ctx);
+
+    ngx_http_finalize_request(r, rc);
+}
+
+
+/* ------------------------------------------------------------ answers */
+
+/*
+ * 201 with the receipt: the ID, when, where, and the digest of what was
+ * submitted, OpenPGP-signed with the server's security.txt key if it has
+ * one.  Nothing of the report itself is echoed.
+ */
+
+static ngx_int_t
+ngx_http_security_report_receipt(ngx_http_request_t *r,
+    ngx_http_security_report_ctx_t *ctx)
+{
+    u_char                            *p, *text, *json;
+    size_t                             len, tlen, cap;
+    ngx_str_t                          host, body, note;
+    const char                        *tpl;
+    ngx_http_security_txt_srv_conf_t  *stcf;
+    u_char                             date[SC_RFC3339_LEN];
+    u_char                             hex[64];
+    sc_template_var_t                  vars[6];
+
+    stcf = ngx_http_get_module_srv_conf(r, ngx_http_security_contact_module);
+
+    ngx_http_security_txt_host(r, &host);
+
+    if (ctx->lang_ja) {
+        ngx_str_set(&note, "Your report has been received and will be "
+                    "handled confidentially.\n"
+                    "報告を受け付けました。機密として取り扱います。\n");
+    } else {
+        ngx_str_set(&note, "Your report has been received and will be "
+                    "handled confidentially.\n");
+    }
+
+    len = sc_receipt_text_len(host.len, note.len);
+
+    text = ngx_pnalloc(r->pool, len);
+    if (text == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    tlen = sc_receipt_text(text, ctx->id, (uint64_t) ctx->received,
+                           host.data, host.len, ctx->sha256, note.data,
+                           note.len);
+
+    body.data = text;
+    body.len = tlen;
+
+    if (stcf->key) {
+        cap = sc_pgp_clearsign_len(tlen);
+
+        p = ngx_pnalloc(r->pool, cap);
+        if (p == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        len = sc_pgp_clearsign(p, cap, text, tlen, stcf->key->pgp,
+                               ngx_max((uint32_t) ctx->received,
+                                       stcf->key->pgp->created));
+        if (len == 0) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "receipt of security report %*s could not be "
+                          "signed with \"%V\"", (size_t) SC_ULID_LEN,
+                          ctx->id, &stcf->key->file);
+
+        } else {
+            body.data = p;
+            body.len = len;
+        }
+    }
+
+    sc_rfc3339(date, ctx->received);
+    ngx_hex_dump(hex, ctx->sha256, 32);
+
+    if (ctx->html) {
+        vars[0].name = "site";
+        vars[0].value.data = host.data;
+        vars[0].value.len = host.len;
+        vars[1].name = "receipt_id";
+        vars[1].value.data = (u_char *) ctx->id;
+        vars[1].value.len = SC_ULID_LEN;
+        vars[2].name = "received";
+        vars[2].value.data = date;
+        vars[2].value.len = SC_RFC3339_LEN;
+        vars[3].name = "sha256";
+        vars[3].value.data = hex;
+        vars[3].value.len = 64;
+        vars[4].name = "receipt";
+        vars[4].value.data = body.data;
+        vars[4].value.len = body.len;
+        vars[5].name = "key_url";
+        vars[5].value.data = stcf->key ? stcf->key_uri.data : NULL;
+        vars[5].value.len = stcf->key ? stcf->key_uri.len : 0;
+
+        tpl = ctx->lang_ja ? ngx_http_security_report_receipt_ja
+                           : ngx_http_security_report_receipt_en;
+
+        return ngx_http_security_report_render(r, NGX_HTTP_CREATED,
+                                               (u_char *) tpl,
+                                               ngx_strlen(tpl), vars, 6);
+    }
+
+    len = sizeof("{\"id\":\"\",\"received\":\"\",\"site\":\"\","
+                 "\"sha256\":\"\",\"signed\":false,\"receipt\":\"\"}\n") - 1
+          + SC_ULID_LEN + SC_RFC3339_LEN + 64
+          + sc_json_escape_len(host.data, host.len)
+          + sc_json_escape_len(body.data, body.len);
+
+    json = ngx_pnalloc(r->pool, len);
+    if (json == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = ngx_cpymem(json, "{\"id\":\"", 7);
+    p = ngx_cpymem(p, ctx->id, SC_ULID_LEN);
+    p = ngx_cpymem(p, "\",\"received\":\"", 14);
+    p = ngx_cpymem(p, date, SC_RFC3339_LEN);
+    p = ngx_cpymem(p, "\",\"site\":\"", 10);
+    p += sc_json_escape(p, host.data, host.len);
+    p = ngx_cpymem(p, "\",\"sha256\":\"", 12);
+    p = ngx_cpymem(p, hex, 64);
+    p = ngx_sprintf(p, "\",\"signed\":%s,\"receipt\":\"",
+                    body.data != text ? "true" : "false");
+    p += sc_json_escape(p, body.data, body.len);
+    p = ngx_cpymem(p, "\"}\n", 3);
+
+    body.data = json;
+    body.len = p - json;
+
+    return ngx_http_security_report_send(r, NGX_HTTP_CREATED,
+                                         &ngx_http_security_report_json_type,
+                                         &body);
+}
+
+
+/* an error as {"error": code, "message": ...}, or as a page */
+
+static ngx_int_t
+ngx_http_security_report_error(ngx_http_request_t *r, ngx_uint_t status,
+    const char *code, const char *message)
+{
+    u_char                          *p;
+    size_t                           len;
+    ngx_str_t                        body;
+    sc_report_error_t                err;
+    ngx_http_security_report_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_security_report_module);
+
+    if (ctx && ctx->html) {
+        err.field = NULL;
+        err.code = code;
+        err.message = message;
+        err.name.data = NULL;
+        err.name.len = 0;
+
+        return ngx_http_security_report_field_errors(r, ctx, status, &err, 1);
+    }
+
+    len = sizeof("{\"error\":\"\",\"message\":\"\"}\n") - 1
+          + ngx_strlen(code)
+          + sc_json_escape_len((u_char *) message, ngx_strlen(message));
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    body.data = p;
+
+    p = ngx_sprintf(p, "{\"error\":\"%s\",\"message\":\"", code);
+    p += sc_json_escape(p, (u_char *) message, ngx_strlen(message));
+    p = ngx_cpymem(p, "\"}\n", 3);
+
+    body.len = p - body.data;
+
+    return ngx_http_security_report_send(r, status,
+                                         &ngx_http_security_report_json_type,
+                                         &body);
+}
+
+
+/* every field error at once: a JSON list, or a page */
+
+static ngx_int_t
+ngx_http_security_report_field_errors(ngx_http_request_t *r,
+    ngx_http_security_report_ctx_t *ctx, ngx_uint_t status,
+    sc_report_error_t *errs, size_t n)
+{
+    u_char             *p;
+    size_t              i, len;
+    ngx_str_t           body, host;
+    const char         *tpl;
+    sc_template_var_t   vars[2];
+
+    if (!ctx->html) {
+        len = sc_report_errors_json_len(errs, n);
+
+        body.data = ngx_pnalloc(r->pool, len + 1);
+        if (body.data == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        body.len = sc_report_errors_json(body.data, errs, n);
+        body.data[body.len++] = '\n';
+
+        return ngx_http_security_report_send(r, status,
+                                          &ngx_http_security_report_json_type,
+                                             &body);
+    }
+
+    len = 0;
+
+    for (i = 0; i < n; i++) {
+        len += (errs[i].field ? ngx_strlen(errs[i].field)
+                              : errs[i].name.len)
+               + ngx_strlen(errs[i].message) + 4;
+    }
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    body.data = p;
+
+    for (i = 0; i < n; i++) {
+        if (errs[i].field) {
+            p = ngx_sprintf(p, "%s: ", errs[i].field);
+
+        } else if (errs[i].name.len) {
+            p = ngx_sprintf(p, "%*s: ", errs[i].name.len,
+                            errs[i].name.data);
+        }
+
+        p = ngx_sprintf(p, "%s\n", errs[i].message);
+    }
+
+    ngx_http_security_txt_host(r, &host);
+
+    vars[0].name = "site";
+    vars[0].value.data = host.data;
+    vars[0].value.len = host.len;
+    vars[1].name = "errors";
+    vars[1].value.data = body.data;
+    vars[1].value.len = p - body.data;
+
+    tpl = ctx->lang_ja ? ngx_http_security_report_errors_ja
+                       : ngx_http_security_report_errors_en;
+
+    return ngx_http_security_report_render(r, status, (u_char *) tpl,
+                                           ngx_strlen(tpl), vars, 2);
+}
+
+
+static ngx_int_t
+ngx_http_security_report_render(ngx_http_request_t *r, ngx_uint_t status,
+    const u_char *tpl, size_t len, sc_template_var_t *vars, size_t nvars)
+{
+    ngx_str_t  body;
+
+    body.len = sc_template_render(NULL, tpl, len, vars, nvars);
+
+    body.data = ngx_pnalloc(r->pool, body.len);
+    if (body.data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    sc_template_render(body.data, tpl, len, vars, nvars);
+
+    return ngx_http_security_report_send(r, status,
+                                         &ngx_http_security_report_html_type,
+                                         &body);
+}
+
+
+/*
+ * Sends a whole answer.  Pages carry a Content-Security-Policy that
+ * allows nothing from elsewhere; nothing here may be cached (a page holds
+ * a form token, a receipt is the reporter's alone).
+ */
+
+static ngx_int_t
+ngx_http_security_report_send(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, ngx_str_t *body)
+{
+    ngx_int_t     rc;
+    ngx_buf_t    *b;
+    ngx_chain_t   out;
+
+    static u_char  csp[] = "default-src 'none'; style-src 'unsafe-inline'; "
+                           "img-src 'self'; form-action 'self'; "
+                           "base-uri 'none'; frame-ancestors 'none'";
+
+    if (ngx_http_discard_request_body(r) != NGX_OK) {
+        r->keepalive = 0;
+    }
+
+    if (ngx_http_security_report_add_header(r, "Cache-Control",
+                                            (u_char *) "no-store", 8)
+        != NGX_OK
+        || ngx_http_security_report_add_header(r, "X-Content-Type-Options",
+                                               (u_char *) "nosniff", 7)
+           != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (type == &ngx_http_security_report_html_type) {
+        if (ngx_http_security_report_add_header(r,
+                                                "Content-Security-Policy",
+                                                csp, sizeof(csp) - 1)
+            != NGX_OK
+            || ngx_http_security_report_add_header(r, "Referrer-Policy",
+                                                   (u_char *) "no-referrer",
+                                                   11)
+               != NGX_OK
+            || ngx_http_security_report_add_header(r, "Vary",
+                                                   (u_char *)
+                                                   "Accept-Language", 15)
+               != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
+    r->headers_out.status = status;
+    r->headers_out.content_length_n = body->len;
+    r->headers_out.content_type = *type;
+    r->headers_out.content_type_len = type == &ngx_http_security_report_json_type
+                                      ? type->len : sizeof("text/html") - 1;
+    r->headers_out.content_type_lowcase = NULL;
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->pos = body->data;
+    b->last = body->data + body->len;
+    b->memory = 1;
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
+static ngx_int_t
+ngx_http_security_report_add_header(ngx_http_request_t *r, const char *name,
+    u_char *value, size_t len)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+    h->key.data = (u_char *) name;
+    h->key.len = ngx_strlen(name);
+    h->value.data = value;
+    h->value.len = len;
+
+    return NGX_OK;
+}
+
+
+/* ------------------------------------------------------------ limits */
+
+static ngx_http_security_report_node_t *
+ngx_http_security_report_lookup(ngx_http_security_report_zone_t *zone,
+    u_char *key, size_t len, uint32_t hash)
+{
+    ngx_int_t                         rc;
+    ngx_rbtree_node_t                *node, *sentinel;
+    ngx_http_security_report_node_t  *rn;
+
+    node = zone->sh->rbtree.root;
+    sentinel = zone->sh->rbtree.sentinel;
+
+    while (node != sentinel) {
+
+        if (hash < node->key) {
+            node = node->left;
+            continue;
+        }
+
+        if (hash > node->key) {
+            node = node->right;
+            continue;
+        }
+
+        rn = (ngx_http_security_report_node_t *) node;
+
+        rc = ngx_memn2cmp(key, rn->key, len, (size_t) rn->len);
+
+        if (rc == 0) {
+            return rn;
+        }
+
+        node = (rc < 0) ? node->left : node->right;
+    }
+
+    return NULL;
+}
+
+
+/*
+ * Frees up to n entries from the least recently used end whose bucket
+ * has drained (a new request from them would find it empty anyway).
+ */
+
+static void
+ngx_http_security_report_expire(ngx_http_security_report_zone_t *zone,
+    uint64_t now, ngx_uint_t n)
+{
+    ngx_queue_t                      *q;
+    ngx_http_security_report_node_t  *rn;
+
+    while (n--) {
+        if (ngx_queue_empty(&zone->sh->queue)) {
+            return;
+        }
+
+        q = ngx_queue_last(&zone->sh->queue);
+        rn = ngx_queue_data(q, ngx_http_security_report_node_t, queue);
+
+        if (rn->tat > now) {
+            return;
+        }
+
+        ngx_queue_remove(q);
+        ngx_rbtree_delete(&zone->sh->rbtree, &rn->node);
+        ngx_slab_free_locked(zone->shpool, rn);
+    }
+}
+
+
+/*
+ * GCRA per client prefix, and over all clients if global= is set.  A
+ * request is allowed only if both allow it, and only then charged.  When
+ * the zone is full and nothing has drained, new clients share one strict
+ * bucket: the limit never fails open, nor shuts everyone out.
+ */
+
+static ngx_int_t
+ngx_http_security_report_limit(ngx_http_request_t *r,
+    ngx_http_security_report_zone_t *zone)
+{
+    u_char                           *p;
+    size_t                            len;
+    uint32_t                          hash;
+    uint64_t                          now, tat, gtat, *slot;
+    ngx_int_t                         allowed;
+    ngx_uint_t                        family;
+    sc_gcra_result_t                  res, gres;
+    struct sockaddr_in               *sin;
+    ngx_http_security_report_node_t  *rn;
+#if (NGX_HAVE_INET6)
+    struct sockaddr_in6              *sin6;
+#endif
+    u_char                            key[SC_RATE_KEY_LEN];
+    u_char                            policy[SC_RATE_HEADER_LEN];
+    u_char                            header[SC_RATE_HEADER_LEN];
+
+    switch (r->connection->sockaddr->sa_family) {
+
+    case AF_INET:
+        sin = (struct sockaddr_in *) r->connection->sockaddr;
+        family = 4;
+        p = (u_char *) &sin->sin_addr;
+        break;
+
+#if (NGX_HAVE_INET6)
+    case AF_INET6:
+        sin6 = (struct sockaddr_in6 *) r->connection->sockaddr;
+        family = 6;
+        p = (u_char *) &sin6->sin6_addr;
+        break;
+#endif
+
+    default:
+        /* unix sockets: one client */
+        family = 0;
+        p = NULL;
+    }
+
+    if (family) {
+        len = sc_rate_key(family, p, zone->ipv4_prefix, zone->ipv6_prefix,
+                          key);
+
+    } else {
+        key[0] = 0;
+        len = 1;
+    }
+
+    hash = ngx_crc32_short(key, len);
+    now = (uint64_t) ngx_current_msec * 1000;
+
+    ngx_shmtx_lock(&zone->shpool->mutex);
+
+    rn = ngx_http_security_report_lookup(zone, key, len, hash);
+
+    if (rn) {
+        ngx_queue_remove(&rn->queue);
+        ngx_queue_insert_head(&zone->sh->queue, &rn->queue);
+        slot = &rn->tat;
+
+    } else {
+        ngx_http_security_report_expire(zone, now, 1);
+
+        rn = ngx_slab_alloc_locked(zone->shpool,
+                                   sizeof(ngx_http_security_report_node_t));
+
+        if (rn == NULL) {
+            ngx_http_security_report_expire(zone, now,
+                                            NGX_HTTP_SECURITY_REPORT_EXPIRE);
+
+            rn = ngx_slab_alloc_locked(zone->shpool,
+                                     sizeof(ngx_http_security_report_node_t));
+        }
+
+        if (rn) {
+            rn->node.key = hash;
+            rn->len = (u_char) len;
+            rn->tat = 0;
+            ngx_memcpy(rn->key, key, len);
+
+            ngx_rbtree_insert(&zone->sh->rbtree, &rn->node);
+            ngx_queue_insert_head(&zone->sh->queue, &rn->queue);
+
+            slot = &rn->tat;
+
+        } else {
+            slot = &zone->sh->overflow_tat;
+
+            if (ngx_current_msec - zone->sh->overflow_logged > 60000) {
+                zone->sh->overflow_logged = ngx_current_msec;
+
+                ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                              "security_report_zone \"%V\" is full: new "
+                              "clients share one strict limit; make the "
+                              "zone larger", &zone->name);
+            }
+        }
+    }
+
+    tat = *slot;
+
+    if (slot == &zone->sh->overflow_tat) {
+        allowed = sc_gcra(&tat, now, &zone->rate, 0, &res);
+
+    } else {
+        allowed = sc_gcra(&tat, now, &zone->rate, zone->burst, &res);
+    }
+
+    if (allowed && zone->global.requests) {
+        gtat = zone->sh->global_tat;
+
+        if (sc_gcra(&gtat, now, &zone->global, zone->burst, &gres)) {
+            zone->sh->global_tat = gtat;
+
+        } else {
+            allowed = 0;
+            res = gres;
+        }
+    }
+
+    if (allowed) {
+        *slot = tat;
+    }
+
+    ngx_shmtx_unlock(&zone->shpool->mutex);
+
+    len = sc_rate_policy_header(policy, &zone->rate, zone->burst);
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memcpy(p, policy, len);
+
+    if (ngx_http_security_report_add_header(r, "RateLimit-Policy", p, len)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    len = sc_rate_header(header, &res);
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memcpy(p, header, len);
+
+    if (ngx_http_security_report_add_header(r, "RateLimit", p, len)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (allowed) {
+        return NGX_OK;
+    }
+
+    ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                  "security report limited by zone \"%V\"", &zone->name);
+
+    p = ngx_pnalloc(r->pool, NGX_INT64_LEN);
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    len = ngx_sprintf(p, "%uL", sc_rate_ceil_sec(res.retry_after_us)) - p;
+
+    if (ngx_http_security_report_add_header(r, "Retry-After", p, len)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_security_report_error(r, NGX_HTTP_TOO_MANY_REQUESTS,
+               "rate_limited",
+               "too many reports from your network: wait for the time "
+               "Retry-After gives, then send it again");
+}
+
+
+/* ------------------------------------------------------------ config */
+
+static void *
+ngx_http_security_report_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_http_security_report_main_conf_t  *rmcf;
+
+    rmcf = ngx_pcalloc(cf->pool,
+                       sizeof(ngx_http_security_report_main_conf_t));
+    if (rmcf == NULL) {
+        return NULL;
+    }
+
+    if (ngx_array_init(&rmcf->zones, cf->pool, 2, sizeof(void *)) != NGX_OK
+        || ngx_array_init(&rmcf->queues, cf->pool, 2, sizeof(void *))
+           != NGX_OK)
+    {
+        return NULL;
+    }
+
+    if (!ngx_http_security_report_random_key_set) {
+        randombytes_buf(ngx_http_security_report_random_key, 32);
+        ngx_http_security_report_random_key_set = 1;
+    }
+
+    return rmcf;
+}
+
+
+static void *
+ngx_http_security_report_create_loc_conf(ngx_conf_t *cf)
+{
+    ngx_http_security_report_loc_conf_t  *rlcf;
+
+    rlcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_security_report_loc_conf_t));
+    if (rlcf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     rlcf->queue_name = { 0, NULL };
+     *     rlcf->zone_name = { 0, NULL };
+     *     rlcf->queue = NULL;
+     *     rlcf->zone = NULL;
+     *     rlcf->page = { 0, NULL };
+     */
+
+    rlcf->enable = NGX_CONF_UNSET;
+    rlcf->max_size = NGX_CONF_UNSET_SIZE;
+    rlcf->token_min = NGX_CONF_UNSET;
+    rlcf->token_max = NGX_CONF_UNSET;
+    rlcf->scope = NGX_CONF_UNSET_PTR;
+    rlcf->reject = NGX_CONF_UNSET_PTR;
+
+    return rlcf;
+}
+
+
+static char *
+ngx_http_security_report_merge_loc_conf(ngx_conf_t *cf, void *parent,
+    void *child)
+{
+    ngx_http_security_report_loc_conf_t *prev = parent;
+    ngx_http_security_report_loc_conf_t *conf = child;
+
+    ngx_uint_t                             i;
+    ngx_http_core_loc_conf_t              *clcf;
+    ngx_http_security_report_zone_t      **zones;
+    ngx_http_security_report_queue_t     **queues;
+    ngx_http_security_report_main_conf_t  *rmcf;
+
+    ngx_conf_merge_size_value(conf->max_size, prev->max_size, 1024 * 1024);
+
+    if (conf->token_min == NGX_CONF_UNSET) {
+        conf->token_min = (prev->token_min == NGX_CONF_UNSET)
+                          ? 2 : prev->token_min;
+        conf->token_max = (prev->token_max == NGX_CONF_UNSET)
+                          ? 4 * 3600 : prev->token_max;
+    }
+    ngx_conf_merge_ptr_value(conf->scope, prev->scope, NULL);
+    ngx_conf_merge_ptr_value(conf->reject, prev->reject, NULL);
+    ngx_conf_merge_str_value(conf->page, prev->page, "");
+
+    if (conf->enable != 1) {
+        return NGX_CONF_OK;
+    }
+
+    rmcf = ngx_http_conf_get_module_main_conf(cf,
+                                              ngx_http_security_report_module);
+
+    queues = rmcf->queues.elts;
+
+    if (conf->queue_name.len == 0) {
+        if (rmcf->queues.nelts != 1) {
+            ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                          "\"security_report\" needs \"queue=NAME\" when "
+                          "there is not exactly one "
+                          "\"security_report_queue\" (there are %ui)",
+                          rmcf->queues.nelts);
+            return NGX_CONF_ERROR;
+        }
+
+        conf->queue = queues[0];
+
+    } else {
+        for (i = 0; i < rmcf->queues.nelts; i++) {
+            if (queues[i]->name.len == conf->queue_name.len
+                && ngx_strncmp(queues[i]->name.data, conf->queue_name.data,
+                               conf->queue_name.len) == 0)
+            {
+                conf->queue = queues[i];
+                break;
+            }
+        }
+
+        if (conf->queue == NULL) {
+            ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                          "\"security_report\" names queue \"%V\", but no "
+                          "\"security_report_queue %V\" is defined",
+                          &conf->queue_name, &conf->queue_name);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    if (conf->zone_name.len) {
+        zones = rmcf->zones.elts;
+
+        for (i = 0; i < rmcf->zones.nelts; i++) {
+            if (zones[i]->name.len == conf->zone_name.len
+                && ngx_strncmp(zones[i]->name.data, conf->zone_name.data,
+                               conf->zone_name.len) == 0)
+            {
+                conf->zone = zones[i];
+                break;
+            }
+        }
+
+        if (conf->zone == NULL) {
+            ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                          "\"security_report\" names zone \"%V\", but no "
+                          "\"security_report_zone zone=%V:SIZE\" is "
+                          "defined", &conf->zone_name, &conf->zone_name);
+            return NGX_CONF_ERROR;
+        }
+
+    } else if (rmcf->zones.nelts == 1) {
+        zones = rmcf->zones.elts;
+        conf->zone = zones[0];
+    }
+
+    /* the body is read whole and in memory, up to the report's limit */
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+    /*
+     * nginx's own limit is set above ours, so that a report over ours gets
+     * this module's answer, not nginx's error page; a chunked body is read
+     * up to it and then refused
+     */
+
+    clcf->client_max_body_size = 2 * conf->max_size;
+
+    if (clcf->client_body_buffer_size < conf->max_size) {
+        clcf->client_body_buffer_size = conf->max_size;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * security_report_zone zone=NAME:SIZE rate=RATE [burst=N]
+ *     [ipv4_prefix=32] [ipv6_prefix=64] [global=RATE];
+ */
+
+static char *
+ngx_http_security_report_zone_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_security_report_main_conf_t *rmcf = conf;
+
+    u_char                            *p;
+    ssize_t                            size;
+    ngx_int_t                          n;
+    ngx_str_t                         *value, name, s;
+    ngx_uint_t                         i;
+    ngx_shm_zone_t                    *shm_zone;
+    ngx_http_security_report_zone_t   *zone, **zp;
+
+    value = cf->args->elts;
+
+    zone = ngx_pcalloc(cf->pool, sizeof(ngx_http_security_report_zone_t));
+    if (zone == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    zone->ipv4_prefix = 32;
+    zone->ipv6_prefix = 64;
+
+    name.len = 0;
+    size = 0;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "zone=", 5) == 0) {
+            name.data = value[i].data + 5;
+
+            p = (u_char *) ngx_strchr(name.data, ':');
+
+            if (p == NULL) {
+                goto invalid;
+            }
+
+            name.len = p - name.data;
+
+            s.data = p + 1;
+            s.len = value[i].data + value[i].len - s.data;
+
+            size = ngx_parse_size(&s);
+
+            if (name.len == 0 || size == NGX_ERROR) {
+                goto invalid;
+            }
+
+            if (size < (ssize_t) (8 * ngx_pagesize)) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "\"%V\" zone \"%V\" is too small: at "
+                                   "least %uz is needed", &cmd->name,
+                                   &value[i], 8 * ngx_pagesize);
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "rate=", 5) == 0) {
+            if (sc_rate_parse(value[i].data + 5, value[i].len - 5,
+                              &zone->rate) != 0)
+            {
+                goto invalid_rate;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "global=", 7) == 0) {
+            if (sc_rate_parse(value[i].data + 7, value[i].len - 7,
+                              &zone->global) != 0)
+            {
+                goto invalid_rate;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "burst=", 6) == 0) {
+            n = ngx_atoi(value[i].data + 6, value[i].len - 6);
+
+            if (n == NGX_ERROR || n > 100000) {
+                goto invalid;
+            }
+
+            zone->burst = n;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "ipv4_prefix=", 12) == 0) {
+            n = ngx_atoi(value[i].data + 12, value[i].len - 12);
+
+            if (n == NGX_ERROR || n < 1 || n > 32) {
+                goto invalid;
+            }
+
+            zone->ipv4_prefix = n;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "ipv6_prefix=", 12) == 0) {
+            n = ngx_atoi(value[i].data + 12, value[i].len - 12);
+
+            if (n == NGX_ERROR || n < 1 || n > 128) {
+                goto invalid;
+            }
+
+            zone->ipv6_prefix = n;
+            continue;
+        }
+
+        goto invalid;
+    }
+
+    if (name.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" must have \"zone=NAME:SIZE\"",
+                           &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+
+    if (zone->rate.requests == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" must have \"rate=RATE\", such as "
+                           "\"rate=10r/h\"", &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+
+    zp = rmcf->zones.elts;
+
+    for (i = 0; i < rmcf->zones.nelts; i++) {
+        if (zp[i]->name.len == name.len
+            && ngx_strncmp(zp[i]->name.data, name.data, name.len) == 0)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "duplicate security_report_zone \"%V\"",
+                               &name);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    zone->name = name;
+
+    shm_zone = ngx_shared_memory_add(cf, &name, size,
+                                     &ngx_http_security_report_module);
+    if (shm_zone == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (shm_zone->data) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "shared memory zone \"%V\" is already used",
+                           &name);
+        return NGX_CONF_ERROR;
+    }
+
+    shm_zone->init = ngx_http_security_report_init_zone;
+    shm_zone->data = zone;
+    zone->shm_zone = shm_zone;
+
+    zp = ngx_array_push(&rmcf->zones);
+    if (zp == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    *zp = zone;
+
+    return NGX_CONF_OK;
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "\"%V\" has an invalid parameter \"%V\"; the syntax "
+                       "is zone=NAME:SIZE rate=RATE [burst=N] "
+                       "[ipv4_prefix=1..32] [ipv6_prefix=1..128] "
+                       "[global=RATE]", &cmd->name, &value[i]);
+    return NGX_CONF_ERROR;
+
+invalid_rate:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "\"%V\" has an invalid rate \"%V\": write it as "
+                       "nginx writes rates, such as \"10r/s\", \"30r/m\", "
+                       "\"5r/h\" or \"100r/d\"", &cmd->name, &value[i]);
+    return NGX_CONF_ERROR;
+}
+
+
+/* kept across reloads: the clients' state is not reset by a reload */
+
+static ngx_int_t
+ngx_http_security_report_init_zone(ngx_shm_zone_t *shm_zone, void *data)
+{
+    ngx_http_security_report_zone_t  *ozone = data;
+
+    size_t                            len;
+    ngx_http_security_report_zone_t  *zone;
+
+    zone = shm_zone->data;
+
+    if (ozone) {
+        zone->sh = ozone->sh;
+        zone->shpool = ozone->shpool;
+        return NGX_OK;
+    }
+
+    zone->shpool = (ngx_slab_pool_t *) shm_zone->shm.addr;
+
+    if (shm_zone->shm.exists) {
+        zone->sh = zone->shpool->data;
+        return NGX_OK;
+    }
+
+    zone->sh = ngx_slab_alloc(zone->shpool,
+                              sizeof(ngx_http_security_report_shctx_t));
+    if (zone->sh == NULL) {
+        return NGX_ERROR;
+    }
+
+    zone->shpool->data = zone->sh;
+
+    ngx_rbtree_init(&zone->sh->rbtree, &zone->sh->sentinel,
+                    ngx_http_security_report_rbtree_insert_value);
+    ngx_queue_init(&zone->sh->queue);
+
+    len = sizeof(" in security_report_zone \"\"") + shm_zone->shm.name.len;
+
+    zone->shpool->log_ctx = ngx_slab_alloc(zone->shpool, len);
+    if (zone->shpool->log_ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_sprintf(zone->shpool->log_ctx, " in security_report_zone \"%V\"%Z",
+                &shm_zone->shm.name);
+
+    zone->shpool->log_nomem = 0;
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_security_report_rbtree_insert_value(ngx_rbtree_node_t *temp,
+    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel)
+{
+    ngx_rbtree_node_t                **p;
+    ngx_http_security_report_node_t   *rn, *rnt;
+
+    for ( ;; ) {
+
+        if (node->key < temp->key) {
+            p = &temp->left;
+
+        } else if (node->key > temp->key) {
+            p = &temp->right;
+
+        } else {
+            rn = (ngx_http_security_report_node_t *) node;
+            rnt = (ngx_http_security_report_node_t *) temp;
+
+            p = (ngx_memn2cmp(rn->key, rnt->key, rn->len, rnt->len) < 0)
+                ? &temp->left : &temp->right;
+        }
+
+        if (*p == sentinel) {
+            break;
+        }
+
+        temp = *p;
+    }
+
+    *p = node;
+    node->parent = temp;
+    node->left = sentinel;
+    node->right = sentinel;
+    ngx_rbt_red(node);
+}
+
+
+/*
+ * security_report_queue NAME spool=DIR [seal=FILE];
+ * The spool's directories are created at start, owned by the worker user,
+ * as nginx creates its own temporary directories.
+ */
+
+static char *
+ngx_http_security_report_queue_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_security_report_main_conf_t *rmcf = conf;
+
+    u_char                             *p;
+    size_t                              len;
+    ngx_str_t                          *value, file, key;
+    ngx_uint_t                          i, d;
+    ngx_path_t                         *path;
+    ngx_http_security_report_queue_t   *q, **qp;
+
+    static char  *dirs[] = { "", "/tmp", "/new", "/cur", "/done", "/dead" };
+
+    value = cf->args->elts;
+
+    qp = rmcf->queues.elts;
+
+    for (i = 0; i < rmcf->queues.nelts; i++) {
+        if (qp[i]->name.len == value[1].len
+            && ngx_strncmp(qp[i]->name.data, value[1].data, value[1].len)
+               == 0)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "duplicate security_report_queue \"%V\"",
+                               &value[1]);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    q = ngx_pcalloc(cf->pool, sizeof(ngx_http_security_report_queue_t));
+    if (q == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    q->name = value[1];
+
+    for (i = 2; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "spool=", 6) == 0) {
+            q->spool.data = value[i].data + 6;
+            q->spool.len = value[i].len - 6;
+
+            while (q->spool.len > 1
+                   && q->spool.data[q->spool.len - 1] == '/')
+            {
+                q->spool.len--;
+            }
+
+            if (q->spool.len == 0) {
+                goto invalid;
+            }
+
+            if (ngx_conf_full_name(cf->cycle, &q->spool, 0) != NGX_OK) {
+                return NGX_CONF_ERROR;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "seal=", 5) == 0) {
+            file.data = value[i].data + 5;
+            file.len = value[i].len - 5;
+
+            if (ngx_http_security_report_read_file(cf, &file, &key, 4096)
+                != NGX_OK)
+            {
+                return NGX_CONF_ERROR;
+            }
+
+            /* the X25519 public key, in base64 or hex, on one line */
+
+            while (key.len && (key.data[key.len - 1] == '\n'
+                               || key.data[key.len - 1] == '\r'
+                               || key.data[key.len - 1] == ' '))
+            {
+                key.len--;
+            }
+
+            if (sodium_base642bin(q->seal, sizeof(q->seal),
+                                  (char *) key.data, key.len, NULL, &len,
+                                  NULL, sodium_base64_VARIANT_ORIGINAL)
+                    != 0
+                || len != sizeof(q->seal))
+            {
+                if (sodium_hex2bin(q->seal, sizeof(q->seal),
+                                   (char *) key.data, key.len, NULL, &len,
+                                   NULL)
+                        != 0
+                    || len != sizeof(q->seal))
+                {
+                    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                       "\"%V\" seal key file \"%V\" does not "
+                                       "hold a 32-byte X25519 public key in "
+                                       "base64 or hex (see docs/reporting.md"
+                                       " for how to make one)",
+                                       &cmd->name, &file);
+                    return NGX_CONF_ERROR;
+                }
+            }
+
+            q->sealed = 1;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "backend=", 8) == 0
+            || ngx_strncmp(value[i].data, "webhook_secret=", 15) == 0
+            || ngx_strncmp(value[i].data, "retry_max=", 10) == 0
+            || ngx_strncmp(value[i].data, "max_age=", 8) == 0)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"%V\" parameter \"%V\" is not supported "
+                               "yet: delivery to a backend is not "
+                               "implemented in this version; reports stay "
+                               "in the spool's new/ directory for pickup",
+                               &cmd->name, &value[i]);
+            return NGX_CONF_ERROR;
+        }
+
+        goto invalid;
+    }
+
+    if (q->spool.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V %V\" must have \"spool=DIR\"", &cmd->name,
+                           &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    for (d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+        path = ngx_pcalloc(cf->pool, sizeof(ngx_path_t));
+        if (path == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        len = q->spool.len + ngx_strlen(dirs[d]);
+
+        p = ngx_pnalloc(cf->pool, len + 1);
+        if (p == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        ngx_sprintf(p, "%V%s%Z", &q->spool, dirs[d]);
+
+        path->name.data = p;
+        path->name.len = len;
+        path->conf_file = cf->conf_file->file.name.data;
+        path->line = cf->conf_file->line;
+
+        if (ngx_add_path(cf, &path) != NGX_OK) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+#if (NGX_THREADS)
+    {
+    ngx_str_t  pool_name = ngx_string("default");
+
+    q->thread_pool = ngx_thread_pool_add(cf, &pool_name);
+    if (q->thread_pool == NULL) {
+        return NGX_CONF_ERROR;
+    }
+    }
+#endif
+
+    qp = ngx_array_push(&rmcf->queues);
+    if (qp == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    *qp = q;
+
+    return NGX_CONF_OK;
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "\"%V\" has an invalid parameter \"%V\"; the syntax "
+                       "is NAME spool=DIR [seal=FILE]", &cmd->name,
+                       &value[i]);
+    return NGX_CONF_ERROR;
+}
+
+
+/* security_report [queue=NAME] [zone=NAME]; */
+
+static char *
+ngx_http_security_report(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_security_report_loc_conf_t *rlcf = conf;
+
+    ngx_str_t                 *value;
+    ngx_uint_t                 i;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    if (rlcf->enable != NGX_CONF_UNSET) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "queue=", 6) == 0
+            && value[i].len > 6)
+        {
+            rlcf->queue_name.data = value[i].data + 6;
+            rlcf->queue_name.len = value[i].len - 6;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "zone=", 5) == 0 && value[i].len > 5) {
+            rlcf->zone_name.data = value[i].data + 5;
+            rlcf->zone_name.len = value[i].len - 5;
+            continue;
+        }
+
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" has an invalid parameter \"%V\"; the "
+                           "syntax is security_report [queue=NAME] "
+                           "[zone=NAME]", &cmd->name, &value[i]);
+        return NGX_CONF_ERROR;
+    }
+
+    rlcf->enable = 1;
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    clcf->handler = ngx_http_security_report_handler;
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * security_report_token_age MIN MAX;  how long after the page was served
+ * its form may be sent: not sooner (a bot posts at once), not later
+ */
+
+static char *
+ngx_http_security_report_token_age(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_security_report_loc_conf_t *rlcf = conf;
+
+    time_t      min, max;
+    ngx_str_t  *value;
+
+    if (rlcf->token_min != NGX_CONF_UNSET) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    min = ngx_parse_time(&value[1], 1);
+    max = ngx_parse_time(&value[2], 1);
+
+    if (min == (time_t) NGX_ERROR || max == (time_t) NGX_ERROR
+        || max <= min)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" values \"%V %V\" are invalid: two times "
+                           "such as \"2s 4h\", the second longer",
+                           &cmd->name, &value[1], &value[2]);
+        return NGX_CONF_ERROR;
+    }
+
+    rlcf->token_min = min;
+    rlcf->token_max = max;
+
+    return NGX_CONF_OK;
+}
+
+
+/* security_report_scope REGEX; security_report_reject REGEX; */
+
+static char *
+ngx_http_security_report_regex(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    char  *p = conf;
+
+    ngx_str_t                          *value;
+    ngx_array_t                       **list;
+    ngx_regex_compile_t                 rc;
+    ngx_http_security_report_regex_t   *re, **one;
+    u_char                              errstr[NGX_MAX_CONF_ERRSTR];
+
+    value = cf->args->elts;
+
+    ngx_memzero(&rc, sizeof(ngx_regex_compile_t));
+
+    rc.pattern = value[1];
+    rc.pool = cf->pool;
+    rc.err.len = NGX_MAX_CONF_ERRSTR;
+    rc.err.data = errstr;
+
+    if (ngx_regex_compile(&rc) != NGX_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" regex \"%V\" is invalid: %V",
+                           &cmd->name, &value[1], &rc.err);
+        return NGX_CONF_ERROR;
+    }
+
+    if (cmd->offset == offsetof(ngx_http_security_report_loc_conf_t, scope)) {
+        one = (ngx_http_security_report_regex_t **) (p + cmd->offset);
+
+        if (*one != NGX_CONF_UNSET_PTR) {
+            return "is duplicate";
+        }
+
+        re = ngx_palloc(cf->pool, sizeof(ngx_http_security_report_regex_t));
+        if (re == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *one = re;
+
+    } else {
+        list = (ngx_array_t **) (p + cmd->offset);
+
+        if (*list == NGX_CONF_UNSET_PTR) {
+            *list = ngx_array_create(cf->pool, 4,
+                                   sizeof(ngx_http_security_report_regex_t));
+            if (*list == NULL) {
+                return NGX_CONF_ERROR;
+            }
+        }
+
+        re = ngx_array_push(*list);
+        if (re == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    re->regex = rc.regex;
+    re->pattern = value[1];
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_security_report_page_file(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_security_report_loc_conf_t *rlcf = conf;
+
+    ngx_str_t   *value;
+    sc_str_t     unknown;
+
+    if (rlcf->page.data) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_http_security_report_read_file(cf, &value[1], &rlcf->page,
+                                           1024 * 1024)
+        != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    if (sc_template_check(rlcf->page.data, rlcf->page.len,
+                          ngx_http_security_report_names, &unknown)
+        != NULL)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" template \"%V\" uses an unknown "
+                           "placeholder \"{{%*s}}\"", &cmd->name, &value[1],
+                           unknown.len, unknown.data);
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_strnstr(rlcf->page.data, "{{token}}", rlcf->page.len) == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" template \"%V\" has no \"{{token}}\": the "
+                           "form needs <input type=\"hidden\" "
+                           "name=\"form_token\" value=\"{{token}}\">",
+                           &cmd->name, &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_security_report_read_file(ngx_conf_t *cf, ngx_str_t *name,
+    ngx_str_t *out, size_t max)
+{
+    ssize_t          n;
+    ngx_fd_t         fd;
+    ngx_file_info_t  fi;
+
+    if (ngx_conf_full_name(cf->cycle, name, 1) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    fd = ngx_open_file(name->data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+
+    if (fd == NGX_INVALID_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           ngx_open_file_n " \"%V\" failed", name);
+        return NGX_ERROR;
+    }
+
+    out->data = NULL;
+
+    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           ngx_fd_info_n " \"%V\" failed", name);
+        goto failed;
+    }
+
+    if ((size_t) ngx_file_size(&fi) > max) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V\" is larger than %uz bytes", name, max);
+        goto failed;
+    }
+
+    out->len = (size_t) ngx_file_size(&fi);
+
+    out->data = ngx_pnalloc(cf->pool, out->len + 1);
+    if (out->data == NULL) {
+        goto failed;
+    }
+
+    n = ngx_read_fd(fd, out->data, out->len);
+
+    if (n != (ssize_t) out->len) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           ngx_read_fd_n " \"%V\" failed", name);
+        goto failed;
+    }
+
+    out->data[out->len] = '\0';
+
+    ngx_close_file(fd);
+
+    return NGX_OK;
+
+failed:
+
+    ngx_close_file(fd);
+
+    return NGX_ERROR;
+}
