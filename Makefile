@@ -43,7 +43,7 @@ ASAN_OPT   := -fsanitize=address,undefined -fno-omit-frame-pointer \
 PKGS_BUILD := nginx nginx-dev libsodium-dev libpcre2-dev libssl-dev \
               zlib1g-dev gcc make ca-certificates
 PKGS_RUN   := openssl curl gnupg
-PKGS_TEST  := gnupg sqv rnp curl openssl perl clang wrk libasan8 \
+PKGS_TEST  := gnupg sqv rnp curl openssl perl clang wrk libasan8 python3-nacl \
               libubsan1 valgrind
 
 FUZZ_TIME  ?= 60

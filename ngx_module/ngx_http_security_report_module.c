@@ -674,7 +674,7 @@ ngx_http_security_report_post(ngx_http_request_t *r)
 
     if (rlcf->zone) {
         rc = ngx_http_security_report_limit(r, rlcf->zone);
-        if (rc != NGX_OK) {
+        if (rc != NGX_OK || r->header_sent) {
             return rc;
         }
     }
