@@ -2271,9 +2271,6 @@ ngx_http_security_report_merge_loc_conf(ngx_conf_t *cf, void *parent,
             return NGX_CONF_ERROR;
         }
 
-    } else if (rmcf->zones.nelts == 1) {
-        zones = rmcf->zones.elts;
-        conf->zone = zones[0];
     }
 
     /* the body is read whole and in memory, up to the report's limit */
