@@ -44,7 +44,7 @@ PKGS_BUILD := nginx nginx-dev libsodium-dev libpcre2-dev libssl-dev \
               zlib1g-dev gcc make ca-certificates
 PKGS_RUN   := openssl curl gnupg
 PKGS_TEST  := gnupg sqv rnp curl openssl perl clang wrk libasan8 python3-nacl \
-              libubsan1 valgrind
+              libubsan1 valgrind chromium
 
 FUZZ_TIME  ?= 60
 PROVE_ARGS ?=
@@ -62,6 +62,9 @@ deps-build:
 
 deps-test:
 	@./.ci/install-deps $(PKGS_BUILD) $(PKGS_RUN) $(PKGS_TEST)
+	@command -v npm >/dev/null || ./.ci/install-deps nodejs npm
+	@[ -d t/browser/node_modules/playwright-core ] \
+	    || npm ci --prefix t/browser --no-audit --no-fund
 
 deps-run:
 	@./.ci/install-deps $(PKGS_BUILD) $(PKGS_RUN)
@@ -85,12 +88,12 @@ $(BUILD)/%/Makefile: config $(CORE_HDRS)
 
 $(MODULE_SO): $(BUILD)/ngx/Makefile $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
 	$(MAKE) -C $(BUILD)/ngx-src -f $(BUILD)/ngx/Makefile modules
-	cp $(BUILD)/ngx/$(MODULE).so $@
+	cp $(BUILD)/ngx/$(MODULE).so $@.tmp && mv -f $@.tmp $@
 
 $(ASAN_SO): $(BUILD)/ngx-asan/Makefile $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
 	$(MAKE) -C $(BUILD)/ngx-asan-src -f $(BUILD)/ngx-asan/Makefile modules
 	@mkdir -p $(BUILD)/asan
-	cp $(BUILD)/ngx-asan/$(MODULE).so $@
+	cp $(BUILD)/ngx-asan/$(MODULE).so $@.tmp && mv -f $@.tmp $@
 
 module: deps-build $(MODULE_SO)
 
