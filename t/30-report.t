@@ -44,7 +44,7 @@ $t->run(<<'EOF');
         location = /report {
             security_report;
             security_report_max_size 64k;
-            security_report_token_age 2s 8s;
+            security_report_token_age 2s 5s;
             security_report_scope "^https://(www\.)?report\.example/";
             security_report_reject "(?i)\b(viagra|casino)\b";
         }
@@ -321,7 +321,7 @@ for my $case (@bad) {
     is($r->{status}, 400, 'a token used at once: 400');
     like($r->{body}, qr/too quickly/, 'says it came too quickly');
 
-    sleep 8.5;
+    sleep 7;
     $r = post($body, 'application/x-www-form-urlencoded',
               headers => [Accept => 'application/json']);
     is($r->{status}, 400, 'a stale token: 400');
