@@ -51,7 +51,7 @@ PROVE_ARGS ?=
 
 .PHONY: all module module-asan unit tools fuzz-build fuzz test test-asan \
         test-unit run deps-build deps-test deps-run bench clean static \
-        test-static
+        test-static test-valgrind
 
 all: module
 
@@ -165,6 +165,10 @@ test: deps-test module unit tools
 # loaded into the packaged nginx with the sanitizer runtimes preloaded
 test-asan: deps-test module-asan unit tools
 	SC_MODULE=$(ASAN_SO) SC_SANITIZE=1 prove $(PROVE_ARGS) t/*.t
+
+# the nginx tests with nginx and the module under valgrind's memcheck
+test-valgrind: deps-test module
+	SC_VALGRIND=1 prove $(PROVE_ARGS) t/[1-4]*.t
 
 test-unit: unit
 	prove $(UNIT_BINS)

@@ -134,6 +134,19 @@ EOF
     return $self;
 }
 
+# SC_VALGRIND=1 runs nginx, master and workers, under valgrind's memcheck;
+# what it finds goes to sanitizer/valgrind.PID and fails the test
+sub wrapper {
+    my ($self) = @_;
+    return () unless $ENV{SC_VALGRIND};
+    my $logs = "$self->{dir}/sanitizer";
+    mkdir $logs;
+    chmod 01777, $logs;
+    return ('valgrind', '--quiet', '--trace-children=yes', '--vgdb=no',
+            '--leak-check=no', '--track-origins=yes',
+            "--log-file=$logs/valgrind.%p");
+}
+
 sub env {
     my ($self) = @_;
     my %env;
@@ -179,7 +192,8 @@ sub start {
         @ENV{keys %env} = values %env;
         open STDOUT, '>>', "$self->{dir}/stderr.log";
         open STDERR, '>>', "$self->{dir}/stderr.log";
-        exec $NGINX, '-p', $self->{dir}, '-c', "$self->{dir}/nginx.conf";
+        exec $self->wrapper, $NGINX, '-p', $self->{dir}, '-c',
+            "$self->{dir}/nginx.conf";
         die "exec: $!";
     }
 
@@ -189,7 +203,7 @@ sub start {
     my @ports = grep { defined } @{$self->{ports}};
     @ports = @{$opts{ports}} if $opts{ports};
 
-    my $deadline = time + 10;
+    my $deadline = time + ($ENV{SC_VALGRIND} ? 60 : 10);
 
     while (time < $deadline) {
         if (waitpid($pid, WNOHANG) == $pid) {
@@ -237,7 +251,7 @@ sub worker_pids_of {
 sub wait_workers {
     my ($self, $n) = @_;
     $n //= $self->{workers};
-    my $deadline = time + 10;
+    my $deadline = time + ($ENV{SC_VALGRIND} ? 60 : 10);
     while (time < $deadline) {
         my @pids = $self->worker_pids;
         return 1 if @pids >= $n;
@@ -272,7 +286,7 @@ sub stop {
     my $pid = delete $self->{pid} or return;
 
     kill 'QUIT', $pid;
-    my $deadline = time + 10;
+    my $deadline = time + ($ENV{SC_VALGRIND} ? 60 : 10);
 
     while (time < $deadline) {
         last if waitpid($pid, WNOHANG) == $pid;
@@ -309,8 +323,9 @@ sub check_log {
 
     my @reports;
     if (opendir my $dh, "$self->{dir}/sanitizer") {
-        for my $f (sort grep { /^(asan|ubsan)\./ } readdir $dh) {
-            push @reports, "$f:\n" . $self->read_file("sanitizer/$f");
+        for my $f (sort grep { /^(asan|ubsan|valgrind)\./ } readdir $dh) {
+            my $report = $self->read_file("sanitizer/$f") // '';
+            push @reports, "$f:\n$report" if $report =~ /\S/;
         }
     }
     my $stderr = $self->read_file('stderr.log') // '';
