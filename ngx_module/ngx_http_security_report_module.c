@@ -170,6 +170,8 @@ static ngx_int_t ngx_http_security_report_render(ngx_http_request_t *r,
     ngx_uint_t status, const u_char *tpl, size_t len,
     sc_template_var_t *vars, size_t nvars);
 static ngx_uint_t ngx_http_security_report_lang_ja(ngx_http_request_t *r);
+static ngx_table_elt_t *ngx_http_security_report_header_in(
+    ngx_http_request_t *r, const char *name);
 static void ngx_http_security_report_token_key(ngx_http_request_t *r,
     u_char *key);
 static ngx_int_t ngx_http_security_report_add_header(ngx_http_request_t *r,
@@ -517,9 +519,10 @@ ngx_http_security_report_page(ngx_http_request_t *r)
 static ngx_uint_t
 ngx_http_security_report_lang_ja(ngx_http_request_t *r)
 {
-    u_char     *p, *last;
-    ngx_str_t   lang;
-    ngx_uint_t  q, best_q, ja;
+    u_char           *p, *last;
+    ngx_str_t         lang;
+    ngx_uint_t        q, best_q, ja;
+    ngx_table_elt_t  *h;
 
     if (ngx_http_arg(r, (u_char *) "lang", 4, &lang) == NGX_OK) {
         if (lang.len >= 2 && ngx_strncasecmp(lang.data, (u_char *) "ja", 2)
@@ -535,14 +538,16 @@ ngx_http_security_report_lang_ja(ngx_http_request_t *r)
         }
     }
 
-    if (r->headers_in.accept_language == NULL) {
+    h = ngx_http_security_report_header_in(r, "accept-language");
+
+    if (h == NULL) {
         return 0;
     }
 
     /* the first of "ja" and "en" with the highest q */
 
-    p = r->headers_in.accept_language->value.data;
-    last = p + r->headers_in.accept_language->value.len;
+    p = h->value.data;
+    last = p + h->value.len;
 
     ja = 0;
     best_q = 0;
@@ -610,6 +615,45 @@ ngx_http_security_report_lang_ja(ngx_http_request_t *r)
 }
 
 
+/*
+ * A request header by its lowercase name.  headers_in has Accept and
+ * Accept-Language only in some builds of nginx (NGX_HTTP_HEADERS), so the
+ * list is searched.
+ */
+
+static ngx_table_elt_t *
+ngx_http_security_report_header_in(ngx_http_request_t *r, const char *name)
+{
+    size_t            len;
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    len = ngx_strlen(name);
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                return NULL;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len == len
+            && ngx_strncmp(h[i].lowcase_key, name, len) == 0)
+        {
+            return &h[i];
+        }
+    }
+}
+
+
 static void
 ngx_http_security_report_token_key(ngx_http_request_t *r, u_char *key)
 {
@@ -636,6 +680,7 @@ ngx_http_security_report_post(ngx_http_request_t *r)
 {
     ngx_int_t                             rc;
     ngx_str_t                             ct;
+    ngx_table_elt_t                      *h;
     ngx_http_security_report_ctx_t       *ctx;
     ngx_http_security_report_loc_conf_t  *rlcf;
 
@@ -660,10 +705,10 @@ ngx_http_security_report_post(ngx_http_request_t *r)
     ctx->html = (ctx->type == SC_CT_URLENCODED
                  || ctx->type == SC_CT_MULTIPART);
 
-    if (ctx->html && r->headers_in.accept
-        && ngx_strlcasestrn(r->headers_in.accept->value.data,
-                            r->headers_in.accept->value.data
-                            + r->headers_in.accept->value.len,
+    h = ngx_http_security_report_header_in(r, "accept");
+
+    if (ctx->html && h
+        && ngx_strlcasestrn(h->value.data, h->value.data + h->value.len,
                             (u_char *) "application/json", 16 - 1)
            != NULL)
     {
