@@ -132,6 +132,7 @@ typedef struct {
     u_char                            *dir_path;
     ngx_err_t                          err;
     const char                        *failed;
+    u_char                            *failed_path;
 } ngx_http_security_report_ctx_t;
 
 
@@ -391,9 +392,17 @@ ngx_http_security_report_page(ngx_http_request_t *r)
     vars[n].name = "site";
     vars[n].value.data = host.data;
     vars[n++].value.len = host.len;
+    /* the form posts back with the page's language */
+
+    p = ngx_pnalloc(r->pool, r->uri.len + sizeof("?lang=ja") - 1);
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
     vars[n].name = "action";
-    vars[n].value.data = r->uri.data;
-    vars[n++].value.len = r->uri.len;
+    vars[n].value.data = p;
+    vars[n++].value.len = ngx_sprintf(p, "%V?lang=%s", &r->uri,
+                                      ja ? "ja" : "en") - p;
     vars[n].name = "token";
     vars[n].value.data = (u_char *) token;
     vars[n++].value.len = SC_TOKEN_LEN;
@@ -1382,6 +1391,8 @@ ngx_http_security_report_write(void *data, ngx_log_t *log)
     fd = open((char *) ctx->tmp_path, O_WRONLY|O_CREAT|O_EXCL|O_CLOEXEC,
               0600);
 
+    ctx->failed_path = ctx->tmp_path;
+
     if (fd == -1) {
         ctx->err = ngx_errno;
         ctx->failed = "open()";
@@ -1425,6 +1436,7 @@ ngx_http_security_report_write(void *data, ngx_log_t *log)
     if (rename((char *) ctx->tmp_path, (char *) ctx->new_path) == -1) {
         ctx->err = ngx_errno;
         ctx->failed = "rename()";
+        ctx->failed_path = ctx->new_path;
         goto failed;
     }
 
@@ -1432,13 +1444,19 @@ ngx_http_security_report_write(void *data, ngx_log_t *log)
 
     if (fd == -1 || fsync(fd) == -1) {
         ctx->err = ngx_errno;
-        ctx->failed = "fsync() of the directory";
+        ctx->failed = "fsync()";
+        ctx->failed_path = ctx->dir_path;
 
-        /* the file is in new/ and will be delivered: not acknowledged */
+        /*
+         * the rename may not survive a crash: the report is not
+         * acknowledged, so it is taken back, lest a resend make two
+         */
 
         if (fd != -1) {
             (void) close(fd);
         }
+
+        (void) unlink((char *) ctx->new_path);
 
         return;
     }
@@ -1497,10 +1515,7 @@ ngx_http_security_report_stored(ngx_http_request_t *r)
     if (ctx->failed) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, ctx->err,
                       "security report for \"%V\" not stored: %s \"%s\" "
-                      "failed", &host, ctx->failed,
-                      ctx->failed[0] == 'r' ? ctx->new_path
-                      : (ctx->failed[6] == ' ' ? ctx->dir_path
-                                               : ctx->tmp_path));
+                      "failed", &host, ctx->failed, ctx->failed_path);
 
         if (ngx_http_security_report_add_header(r, "Retry-After",
                                                 (u_char *) "60", 2)
@@ -1513,7 +1528,7 @@ ngx_http_security_report_stored(ngx_http_request_t *r)
         rc = ngx_http_security_report_error(r,
                  NGX_HTTP_SERVICE_UNAVAILABLE, "not_stored",
                  "the report could not be stored; nothing was kept: "
-                 "please send it again later");
+                 "please send it again in a minute");
 
         ngx_http_finalize_request(r, rc);
         return;
@@ -1857,6 +1872,11 @@ ngx_http_security_report_send(ngx_http_request_t *r, ngx_uint_t status,
 
     r->headers_out.status = status;
     r->headers_out.content_length_n = body->len;
+
+    if (status == NGX_HTTP_SECURITY_REPORT_UNPROCESSABLE) {
+        ngx_str_set(&r->headers_out.status_line,
+                    "422 Unprocessable Entity");
+    }
     r->headers_out.content_type = *type;
     r->headers_out.content_type_len = type == &ngx_http_security_report_json_type
                                       ? type->len : sizeof("text/html") - 1;
@@ -1989,7 +2009,7 @@ static ngx_int_t
 ngx_http_security_report_limit(ngx_http_request_t *r,
     ngx_http_security_report_zone_t *zone)
 {
-    u_char                           *p;
+    u_char                           *p, *msg;
     size_t                            len;
     uint32_t                          hash;
     uint64_t                          now, tat, gtat, *slot;
@@ -2162,10 +2182,17 @@ ngx_http_security_report_limit(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    msg = ngx_pnalloc(r->pool, 128);
+    if (msg == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_sprintf(msg, "too many reports from your network: wait %uL "
+                "seconds, then send it again%Z",
+                sc_rate_ceil_sec(res.retry_after_us));
+
     return ngx_http_security_report_error(r, NGX_HTTP_TOO_MANY_REQUESTS,
-               "rate_limited",
-               "too many reports from your network: wait for the time "
-               "Retry-After gives, then send it again");
+                                          "rate_limited", (char *) msg);
 }
 
 
@@ -2243,6 +2270,13 @@ ngx_http_security_report_merge_loc_conf(ngx_conf_t *cf, void *parent,
     ngx_http_security_report_main_conf_t  *rmcf;
 
     ngx_conf_merge_size_value(conf->max_size, prev->max_size, 1024 * 1024);
+
+    if (conf->max_size < 1024) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "\"security_report_max_size\" must be at least 1k, "
+                      "the size of a short report");
+        return NGX_CONF_ERROR;
+    }
 
     if (conf->token_min == NGX_CONF_UNSET) {
         conf->token_min = (prev->token_min == NGX_CONF_UNSET)
@@ -2919,6 +2953,19 @@ ngx_http_security_report_regex(ngx_conf_t *cf, ngx_command_t *cmd,
     u_char                              errstr[NGX_MAX_CONF_ERRSTR];
 
     value = cf->args->elts;
+
+    if (cmd->offset == offsetof(ngx_http_security_report_loc_conf_t, scope)
+        && ngx_strcmp(value[1].data, "off") == 0)
+    {
+        one = (ngx_http_security_report_regex_t **) (p + cmd->offset);
+
+        if (*one != NGX_CONF_UNSET_PTR) {
+            return "is duplicate";
+        }
+
+        *one = NULL;
+        return NGX_CONF_OK;
+    }
 
     ngx_memzero(&rc, sizeof(ngx_regex_compile_t));
 

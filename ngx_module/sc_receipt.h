@@ -96,7 +96,7 @@ int sc_token_check(const unsigned char *tok, size_t len,
  *
  * The fields end at the blank line, as in a mail header; the blank line
  * and the note are left out when note_len is 0, and an LF is added after a
- * note that does not end in one.  The note is the caller's (ASCII, LF
+ * note that does not end in one.  The note is the caller's (UTF-8, LF
  * lines).  Control characters and spaces in the site, which could forge a
  * line or be stripped by the clear-signing, are written as '?'.
  *

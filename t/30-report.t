@@ -103,11 +103,15 @@ like($page->{body}, qr/Languages we read: ja, en/,
      'the languages of security.txt');
 like($page->{body}, qr/<html lang="en">/, 'English by default');
 
+like($page->{body}, qr{<form method="post" action="/report\?lang=en"},
+     'the form posts back in the page\'s language');
+
 my ($token) = $page->{body} =~ /name="form_token" value="([^"]+)"/;
 ok($token, 'the form carries a token');
 
 my $ja = $t->http('/report?lang=ja', host => 'report.example');
 like($ja->{body}, qr/<html lang="ja">/, '?lang=ja: Japanese');
+like($ja->{body}, qr{action="/report\?lang=ja"}, 'posting back in Japanese');
 like($ja->{body}, qr/セキュリティ問い合わせ窓口/, 'in Japanese');
 $ja = $t->http('/report', host => 'report.example',
                headers => ['Accept-Language' => 'ja-JP,ja;q=0.9,en;q=0.8']);
@@ -304,6 +308,8 @@ for my $case (@bad) {
     my $before = scalar spool_files('new');
     my $r = post($body, $type, headers => [Accept => 'application/json']);
     is($r->{status}, $status, "$name: $status");
+    like($r->{raw}, qr{^HTTP/1\.1 422 Unprocessable Entity\r\n},
+         "$name: with its reason phrase") if $status == 422;
     like($r->{body}, $re, "$name: the answer says what is wrong")
         or diag($r->{body});
     is(scalar(spool_files('new')), $before, "$name: nothing stored");
@@ -358,6 +364,8 @@ for my $case (
       qr/parameter "backend=http:\/\/127\.0\.0\.1:1\/" is not supported yet/ ],
     [ 'bad seal key', "security_report_queue a spool=%%DIR%%/s seal=%%DIR%%/nginx.conf;",
       qr/seal key file .* does not hold a 32-byte X25519 public key/ ],
+    [ 'max size too small', "security_report_queue a spool=%%DIR%%/s; location /r { security_report; security_report_max_size 100; }",
+      qr/"security_report_max_size" must be at least 1k/ ],
     [ 'bad token age', "security_report_queue a spool=%%DIR%%/s; location /r { security_report; security_report_token_age 1h 1s; }",
       qr/"security_report_token_age" values "1h 1s" are invalid/ ],
 ) {
