@@ -51,7 +51,7 @@ PROVE_ARGS ?=
 
 .PHONY: all module module-asan unit tools fuzz-build fuzz test test-asan \
         test-unit run deps-build deps-test deps-run bench clean static \
-        test-static test-valgrind
+        test-static test-valgrind module-clang
 
 all: module
 
@@ -80,6 +80,7 @@ $(BUILD)/%/Makefile: config $(CORE_HDRS)
 	cp -r $(NGX_SRC) $(BUILD)/$*-src
 	cd $(BUILD)/$*-src && . ./conf_flags && ./configure \
 	    "$${NGX_CONF_FLAGS[@]}" \
+	    $(if $(findstring clang,$*),--with-cc=clang) \
 	    --with-cc-opt="$(NGX_CC_OPT) $(if $(findstring asan,$*),$(ASAN_OPT))" \
 	    --with-ld-opt="$(NGX_LD_OPT) $(if $(findstring asan,$*),$(ASAN_OPT))" \
 	    --add-dynamic-module=$(CURDIR) \
@@ -94,6 +95,15 @@ $(ASAN_SO): $(BUILD)/ngx-asan/Makefile $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
 	$(MAKE) -C $(BUILD)/ngx-asan-src -f $(BUILD)/ngx-asan/Makefile modules
 	@mkdir -p $(BUILD)/asan
 	cp $(BUILD)/ngx-asan/$(MODULE).so $@.tmp && mv -f $@.tmp $@
+
+# the same module built by clang, for its warnings (nginx adds -Werror)
+$(BUILD)/clang/$(MODULE).so: $(BUILD)/ngx-clang/Makefile $(CORE_SRCS) \
+                             $(CORE_HDRS) $(GLUE_SRCS)
+	$(MAKE) -C $(BUILD)/ngx-clang-src -f $(BUILD)/ngx-clang/Makefile modules
+	@mkdir -p $(BUILD)/clang
+	cp $(BUILD)/ngx-clang/$(MODULE).so $@
+
+module-clang: deps-build $(BUILD)/clang/$(MODULE).so
 
 module: deps-build $(MODULE_SO)
 

@@ -1658,6 +1658,7 @@ ngx_http_security_txt_load_key(ngx_conf_t *cf, ngx_command_t *cmd,
     }
 
     data = NULL;
+    size = 0;
     key = NULL;
 
     if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
