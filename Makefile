@@ -18,7 +18,7 @@ MODULE_SO  := $(BUILD)/$(MODULE).so
 ASAN_SO    := $(BUILD)/asan/$(MODULE).so
 
 # the pure core (no nginx headers), as listed in ./config
-CORE       := sectxt pgp template rate receipt form json report
+CORE       := sectxt pgp template rate receipt form json report webhook
 CORE_SRCS  := $(patsubst %,ngx_module/sc_%.c,$(CORE))
 CORE_HDRS  := ngx_module/sc_core.h $(patsubst %,ngx_module/sc_%.h,$(CORE))
 GLUE_SRCS  := $(wildcard ngx_module/ngx_*.c ngx_module/ngx_*.h)
@@ -26,7 +26,7 @@ GLUE_SRCS  := $(wildcard ngx_module/ngx_*.c ngx_module/ngx_*.h)
 UNIT_BINS  := $(patsubst %,$(BUILD)/unit/test_%,$(CORE))
 TOOL_BINS  := $(BUILD)/tools/sc-pgp-sign
 FUZZ_BINS  := $(patsubst %,$(BUILD)/fuzz/fuzz_%,pgp_key rate urlencoded \
-              multipart json report)
+              multipart json report http_response)
 
 CORE_CFLAGS := -std=c99 -D_DEFAULT_SOURCE -g -O1 -Wall -Wextra -Werror \
                -Ingx_module

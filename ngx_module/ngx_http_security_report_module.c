@@ -26,7 +26,8 @@
 
 
 
-#define NGX_HTTP_SECURITY_REPORT_RETRY       60
+/* Retry-After of a report that could not be stored */
+#define NGX_HTTP_SECURITY_REPORT_RETRY_S     "60"
 
 /* not among nginx's own codes before 1.25 */
 #define NGX_HTTP_SECURITY_REPORT_UNPROCESSABLE  422
@@ -133,6 +134,7 @@ typedef struct {
     ngx_err_t                          err;
     const char                        *failed;
     u_char                            *failed_path;
+    ngx_err_t                          unlink_err;
 } ngx_http_security_report_ctx_t;
 
 
@@ -178,6 +180,7 @@ static void ngx_http_security_report_token_key(ngx_http_request_t *r,
 static ngx_int_t ngx_http_security_report_add_header(ngx_http_request_t *r,
     const char *name, u_char *value, size_t len);
 
+static ngx_int_t ngx_http_security_report_init(ngx_conf_t *cf);
 static void *ngx_http_security_report_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_security_report_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_security_report_merge_loc_conf(ngx_conf_t *cf,
@@ -274,7 +277,7 @@ static ngx_command_t  ngx_http_security_report_commands[] = {
 
 static ngx_http_module_t  ngx_http_security_report_module_ctx = {
     NULL,                                  /* preconfiguration */
-    NULL,                                  /* postconfiguration */
+    ngx_http_security_report_init,         /* postconfiguration */
 
     ngx_http_security_report_create_main_conf, /* create main configuration */
     NULL,                                  /* init main configuration */
@@ -392,17 +395,14 @@ ngx_http_security_report_page(ngx_http_request_t *r)
     vars[n].name = "site";
     vars[n].value.data = host.data;
     vars[n++].value.len = host.len;
-    /* the form posts back with the page's language */
-
-    p = ngx_pnalloc(r->pool, r->uri.len + sizeof("?lang=ja") - 1);
-    if (p == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
+    /*
+     * the form posts back to the page's own URL (relative: r->uri may be
+     * a rewritten one), with the page's language
+     */
 
     vars[n].name = "action";
-    vars[n].value.data = p;
-    vars[n++].value.len = ngx_sprintf(p, "%V?lang=%s", &r->uri,
-                                      ja ? "ja" : "en") - p;
+    vars[n].value.data = (u_char *) (ja ? "?lang=ja" : "?lang=en");
+    vars[n++].value.len = sizeof("?lang=ja") - 1;
     vars[n].name = "token";
     vars[n].value.data = (u_char *) token;
     vars[n++].value.len = SC_TOKEN_LEN;
@@ -742,6 +742,11 @@ ngx_http_security_report_post(ngx_http_request_t *r)
     }
 
     if (r->headers_in.content_length_n > (off_t) rlcf->max_size) {
+
+        /* as nginx does for its 413: do not read what is refused */
+
+        r->keepalive = 0;
+
         return ngx_http_security_report_error(r,
                    NGX_HTTP_REQUEST_ENTITY_TOO_LARGE, "too_large",
                    "the report is larger than this endpoint accepts");
@@ -1026,7 +1031,7 @@ ngx_http_security_report_form(ngx_http_request_t *r,
     ngx_http_security_report_loc_conf_t  *rlcf;
     u_char                                key[32];
 
-    static const char *const  ignore[] = { "form_token", "website",
+    static const char *const  ignore[] = { "form_token", "leave_empty",
                                            "attachments", NULL };
 
     token = NULL;
@@ -1040,8 +1045,8 @@ ngx_http_security_report_form(ngx_http_request_t *r,
 
     for (i = 0; i < n; i++) {
 
-        if (fields[i].name.len == sizeof("website") - 1
-            && ngx_strncmp(fields[i].name.data, "website", 7) == 0)
+        if (fields[i].name.len == sizeof("leave_empty") - 1
+            && ngx_strncmp(fields[i].name.data, "leave_empty", 11) == 0)
         {
             if (fields[i].value.len) {
                 ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
@@ -1340,8 +1345,6 @@ ngx_http_security_report_store(ngx_http_request_t *r,
                 (size_t) SC_ULID_LEN, ctx->id);
     ngx_sprintf(ctx->dir_path, "%V/new%Z", &q->spool);
 
-    r->write_event_handler = ngx_http_security_report_stored;
-
 #if (NGX_THREADS)
 
     if (q->thread_pool) {
@@ -1356,13 +1359,26 @@ ngx_http_security_report_store(ngx_http_request_t *r,
         task->event.data = r;
 
         if (ngx_thread_task_post(q->thread_pool, task) != NGX_OK) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+
+            /* the pool's queue is full: try again in a moment */
+
+            ctx->failed = "queueing the write";
+            ctx->failed_path = ctx->tmp_path;
+
+            ngx_http_security_report_stored(r);
+
+            return NGX_DONE;
         }
 
-        /* the reference taken to read the body is finalized when done */
+        /*
+         * the reference taken to read the body is finalized when done;
+         * until then the request is blocked, and a write event that comes
+         * meanwhile finds r->aio set and waits
+         */
 
         r->main->blocked++;
         r->aio = 1;
+        r->write_event_handler = ngx_http_security_report_stored;
 
         return NGX_DONE;
     }
@@ -1433,35 +1449,51 @@ ngx_http_security_report_write(void *data, ngx_log_t *log)
 
     fd = -1;
 
-    if (rename((char *) ctx->tmp_path, (char *) ctx->new_path) == -1) {
+    /*
+     * into new/ by link() and unlink(), not rename(): a name that is
+     * already there is an error, never replaced
+     */
+
+    if (link((char *) ctx->tmp_path, (char *) ctx->new_path) == -1) {
         ctx->err = ngx_errno;
-        ctx->failed = "rename()";
+        ctx->failed = "link()";
         ctx->failed_path = ctx->new_path;
         goto failed;
     }
 
+    (void) unlink((char *) ctx->tmp_path);
+
     fd = open((char *) ctx->dir_path, O_RDONLY|O_DIRECTORY|O_CLOEXEC);
 
-    if (fd == -1 || fsync(fd) == -1) {
+    if (fd == -1) {
+        ctx->err = ngx_errno;
+        ctx->failed = "open()";
+        ctx->failed_path = ctx->dir_path;
+        goto taken_back;
+    }
+
+    if (fsync(fd) == -1) {
         ctx->err = ngx_errno;
         ctx->failed = "fsync()";
         ctx->failed_path = ctx->dir_path;
-
-        /*
-         * the rename may not survive a crash: the report is not
-         * acknowledged, so it is taken back, lest a resend make two
-         */
-
-        if (fd != -1) {
-            (void) close(fd);
-        }
-
-        (void) unlink((char *) ctx->new_path);
-
-        return;
+        (void) close(fd);
+        goto taken_back;
     }
 
     (void) close(fd);
+
+    return;
+
+taken_back:
+
+    /*
+     * the new name may not survive a crash: the report is not
+     * acknowledged, so it is taken back, lest a resend make two
+     */
+
+    if (unlink((char *) ctx->new_path) == -1) {
+        ctx->unlink_err = ngx_errno;
+    }
 
     return;
 
@@ -1503,8 +1535,16 @@ static void
 ngx_http_security_report_stored(ngx_http_request_t *r)
 {
     ngx_int_t                        rc;
+    ngx_uint_t                       level;
     ngx_str_t                        host;
     ngx_http_security_report_ctx_t  *ctx;
+
+    if (r->aio) {
+
+        /* a write event while the thread still writes: not done yet */
+
+        return;
+    }
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_security_report_module);
 
@@ -1513,12 +1553,27 @@ ngx_http_security_report_stored(ngx_http_request_t *r)
     ngx_http_security_txt_host(r, &host);
 
     if (ctx->failed) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, ctx->err,
+        /* a failed fsync() is a failing disk */
+
+        level = (ctx->failed[0] == 'f') ? NGX_LOG_CRIT : NGX_LOG_ERR;
+
+        ngx_log_error(level, r->connection->log, ctx->err,
                       "security report for \"%V\" not stored: %s \"%s\" "
                       "failed", &host, ctx->failed, ctx->failed_path);
 
+        if (ctx->unlink_err) {
+            ngx_log_error(NGX_LOG_ALERT, r->connection->log, ctx->unlink_err,
+                          "unlink() \"%s\" failed: a report the client was "
+                          "told is not kept is in new/", ctx->new_path);
+        }
+
+        r->keepalive = 0;
+
         if (ngx_http_security_report_add_header(r, "Retry-After",
-                                                (u_char *) "60", 2)
+                                                (u_char *)
+                                            NGX_HTTP_SECURITY_REPORT_RETRY_S,
+                                    sizeof(NGX_HTTP_SECURITY_REPORT_RETRY_S)
+                                                - 1)
             != NGX_OK)
         {
             ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
@@ -1835,8 +1890,8 @@ ngx_http_security_report_send(ngx_http_request_t *r, ngx_uint_t status,
     ngx_chain_t   out;
 
     static u_char  csp[] = "default-src 'none'; style-src 'unsafe-inline'; "
-                           "img-src 'self'; form-action 'self'; "
-                           "base-uri 'none'; frame-ancestors 'none'";
+                           "form-action 'self'; base-uri 'none'; "
+                           "frame-ancestors 'none'";
 
     if (ngx_http_discard_request_body(r) != NGX_OK) {
         r->keepalive = 0;
@@ -2014,7 +2069,7 @@ ngx_http_security_report_limit(ngx_http_request_t *r,
     uint32_t                          hash;
     uint64_t                          now, tat, gtat, *slot;
     ngx_int_t                         allowed;
-    ngx_uint_t                        family;
+    ngx_uint_t                        family, full;
     sc_gcra_result_t                  res, gres;
     struct sockaddr_in               *sin;
     ngx_http_security_report_node_t  *rn;
@@ -2058,6 +2113,7 @@ ngx_http_security_report_limit(ngx_http_request_t *r,
 
     hash = ngx_crc32_short(key, len);
     now = (uint64_t) ngx_current_msec * 1000;
+    full = 0;
 
     ngx_shmtx_lock(&zone->shpool->mutex);
 
@@ -2096,13 +2152,11 @@ ngx_http_security_report_limit(ngx_http_request_t *r,
         } else {
             slot = &zone->sh->overflow_tat;
 
+            /* logged once a minute, once the lock is released */
+
             if (ngx_current_msec - zone->sh->overflow_logged > 60000) {
                 zone->sh->overflow_logged = ngx_current_msec;
-
-                ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                              "security_report_zone \"%V\" is full: new "
-                              "clients share one strict limit; make the "
-                              "zone larger", &zone->name);
+                full = 1;
             }
         }
     }
@@ -2162,12 +2216,21 @@ ngx_http_security_report_limit(ngx_http_request_t *r,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    if (full) {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "security_report_zone \"%V\" is full: new clients "
+                      "share one strict limit; make the zone larger",
+                      &zone->name);
+    }
+
     if (allowed) {
         return NGX_OK;
     }
 
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "security report limited by zone \"%V\"", &zone->name);
+
+    r->keepalive = 0;
 
     p = ngx_pnalloc(r->pool, NGX_INT64_LEN);
     if (p == NULL) {
@@ -2198,6 +2261,20 @@ ngx_http_security_report_limit(ngx_http_request_t *r,
 
 /* ------------------------------------------------------------ config */
 
+/* after sodium_init(), which the security.txt part calls first */
+
+static ngx_int_t
+ngx_http_security_report_init(ngx_conf_t *cf)
+{
+    if (!ngx_http_security_report_random_key_set) {
+        randombytes_buf(ngx_http_security_report_random_key, 32);
+        ngx_http_security_report_random_key_set = 1;
+    }
+
+    return NGX_OK;
+}
+
+
 static void *
 ngx_http_security_report_create_main_conf(ngx_conf_t *cf)
 {
@@ -2214,11 +2291,6 @@ ngx_http_security_report_create_main_conf(ngx_conf_t *cf)
            != NGX_OK)
     {
         return NULL;
-    }
-
-    if (!ngx_http_security_report_random_key_set) {
-        randombytes_buf(ngx_http_security_report_random_key, 32);
-        ngx_http_security_report_random_key_set = 1;
     }
 
     return rmcf;
@@ -2352,7 +2424,10 @@ ngx_http_security_report_merge_loc_conf(ngx_conf_t *cf, void *parent,
 
     }
 
-    /* the body is read whole and in memory, up to the report's limit */
+    /*
+     * the body is read whole, in memory or spilled to a temporary file as
+     * client_body_buffer_size says, and read back
+     */
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
 
@@ -2362,10 +2437,8 @@ ngx_http_security_report_merge_loc_conf(ngx_conf_t *cf, void *parent,
      * up to it and then refused
      */
 
-    clcf->client_max_body_size = 2 * conf->max_size;
-
-    if (clcf->client_body_buffer_size < conf->max_size) {
-        clcf->client_body_buffer_size = conf->max_size;
+    if (clcf->client_max_body_size < (off_t) (2 * conf->max_size)) {
+        clcf->client_max_body_size = 2 * conf->max_size;
     }
 
     return NGX_CONF_OK;

@@ -788,7 +788,8 @@ sc_json_eq(const sc_json_token_t *tok, const char *s)
 static size_t
 sc_json_escape_to(unsigned char *out, const unsigned char *s, size_t len)
 {
-    size_t          i, n;
+    size_t          i, n, k;
+    uint32_t        cp;
     unsigned char   c, e;
 
     static const char  hex[] = "0123456789abcdef";
@@ -872,6 +873,30 @@ sc_json_escape_to(unsigned char *out, const unsigned char *s, size_t len)
             }
 
             n += 6;
+            continue;
+        }
+
+        if (c >= 0x80) {
+
+            /* what is not UTF-8 becomes U+FFFD: the output stays JSON */
+
+            k = sc_json_utf8_char(s + i, len - i, &cp);
+
+            if (k == 0) {
+                if (out) {
+                    memcpy(out + n, "\\ufffd", 6);
+                }
+
+                n += 6;
+                continue;
+            }
+
+            if (out) {
+                memcpy(out + n, s + i, k);
+            }
+
+            n += k;
+            i += k - 1;
             continue;
         }
 

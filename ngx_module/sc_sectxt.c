@@ -759,7 +759,7 @@ sc_escape_log(unsigned char *out, const unsigned char *p, size_t len)
     for (i = 0; i < len; i++) {
         c = p[i];
 
-        if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
             *out++ = '\\';
             *out++ = 'x';
             *out++ = (unsigned char) hex[c >> 4];

@@ -82,8 +82,9 @@ unsigned char *sc_sectxt_render(unsigned char *out, const sc_field_t *fields,
     size_t n);
 
 /*
- * Copies a value for a log line with control characters, quotes and
- * backslashes written as \xHH, so that a value cannot forge log lines.
+ * Copies a value for a log line with control characters, bytes over 0x7e,
+ * quotes and backslashes written as \xHH, so that a value cannot forge
+ * log lines and the line stays ASCII.
  * out needs room for 4 * len bytes; returns the end.
  */
 unsigned char *sc_escape_log(unsigned char *out, const unsigned char *p,

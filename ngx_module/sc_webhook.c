@@ -290,7 +290,8 @@ sc_webhook_secret_parse(sc_webhook_secret_t *s, const unsigned char *p,
 
     *err = "the webhook secret does not start with \"whsec_\" (HMAC-SHA256) "
            "or \"whsk_\" (Ed25519): a valid one is, for example, \"whsec_\" "
-           "and the base64 of 32 random bytes";
+           "and the base64 of 32 random bytes, as made by "
+           "\"echo whsec_$(openssl rand -base64 32)\"";
     return -1;
 
 failed:
@@ -348,11 +349,11 @@ static int
 sc_webhook_ed25519(unsigned char sig[64], const unsigned char sk[64],
     const sc_str_t *m, size_t n)
 {
-    int                        rc;
-    size_t                     i;
-    unsigned char              az[64], nonce[64], hram[64], wide[64];
-    unsigned char              r[32], k[32], a[32], ka[32];
-    crypto_hash_sha512_state   hs;
+    int                       rc;
+    size_t                    i;
+    unsigned char             az[64], nonce[64], hram[64], wide[64];
+    unsigned char             r[32], k[32], a[32], ka[32];
+    crypto_hash_sha512_state  hs;
 
     /* az: the clamped scalar a, then the prefix of the nonce */
 

@@ -103,7 +103,7 @@ like($page->{body}, qr/Languages we read: ja, en/,
      'the languages of security.txt');
 like($page->{body}, qr/<html lang="en">/, 'English by default');
 
-like($page->{body}, qr{<form method="post" action="/report\?lang=en"},
+like($page->{body}, qr{<form method="post" action="\?lang=en"},
      'the form posts back in the page\'s language');
 
 my ($token) = $page->{body} =~ /name="form_token" value="([^"]+)"/;
@@ -111,7 +111,7 @@ ok($token, 'the form carries a token');
 
 my $ja = $t->http('/report?lang=ja', host => 'report.example');
 like($ja->{body}, qr/<html lang="ja">/, '?lang=ja: Japanese');
-like($ja->{body}, qr{action="/report\?lang=ja"}, 'posting back in Japanese');
+like($ja->{body}, qr{action="\?lang=ja"}, 'posting back in Japanese');
 like($ja->{body}, qr/セキュリティ問い合わせ窓口/, 'in Japanese');
 $ja = $t->http('/report', host => 'report.example',
                headers => ['Accept-Language' => 'ja-JP,ja;q=0.9,en;q=0.8']);
@@ -199,7 +199,7 @@ my $form = join '&', map {
     my $v = $_->[1];
     $v =~ s/([^A-Za-z0-9_.~-])/sprintf('%%%02X', ord $1)/ge;
     "$_->[0]=$v";
-} (['form_token', $token], ['website', ''],
+} (['form_token', $token], ['leave_empty', ''],
    ['title', 'SQL injection in login'],
    ['target_url', 'https://www.report.example/login'],
    ['description', "The user field is concatenated into SQL.\r\nWorks."],
@@ -221,7 +221,7 @@ is($rec->{report}{description},
 
 my $png = join '', map { chr(($_ * 7) % 256) } 0 .. 999;
 my $mp = SCTest::multipart('XyZbOuNdArY',
-    [form_token => $token], [website => ''],
+    [form_token => $token], [leave_empty => ''],
     [title => 'Open redirect'],
     [target_url => 'https://report.example/go?to=x'],
     [description => 'Redirects anywhere.'],
@@ -297,7 +297,7 @@ my @bad = (
       qr/invalid_token.*missing/ ],
     [ 'forged token', 'form_token=' . ('A' x 54) . '&title=t&target_url=https%3A%2F%2Freport.example%2F&description=d',
       'application/x-www-form-urlencoded', 400, qr/invalid_token.*not valid/ ],
-    [ 'filled honeypot', "form_token=$token&website=http%3A%2F%2Fspam&title=t&target_url=https%3A%2F%2Freport.example%2F&description=d",
+    [ 'filled honeypot', "form_token=$token&leave_empty=http%3A%2F%2Fspam&title=t&target_url=https%3A%2F%2Freport.example%2F&description=d",
       'application/x-www-form-urlencoded', 422, qr/"error":"rejected"/ ],
     [ 'bad percent escape', "form_token=$token&title=%zz",
       'application/x-www-form-urlencoded', 400, qr/invalid_form/ ],

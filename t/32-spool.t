@@ -12,6 +12,8 @@ use lib "$FindBin::Bin/lib";
 
 use Test::More;
 use JSON::PP;
+use IO::Socket::INET;
+use Socket qw(SOL_SOCKET SO_RCVBUF);
 use SCTest;
 
 my $t = SCTest->new;
@@ -35,13 +37,14 @@ $t->run(<<'EOF');
     security_report_queue sealed spool=%%DIR%%/sealed seal=%%DIR%%/seal.public;
 
     server {
-        listen 127.0.0.1:%%PORT_0%%;
+        listen 127.0.0.1:%%PORT_0%% sndbuf=8k;
         server_name spool.example;
 
         location = /small  { security_report queue=small;
                              security_report_max_size 512k; }
         location = /locked { security_report queue=locked; }
         location = /sealed { security_report queue=sealed; }
+        location = /big    { root %%DIR%%/html; }
     }
 EOF
 
@@ -100,6 +103,51 @@ unlink $filler;
 $r = post('/small', 'y' x 60000);
 is($r->{status}, 201, 'space is back: the next report is accepted');
 is(scalar(files("$dir/small/spool/new")), @before + 1, 'and stored');
+
+# --- the write event of a keepalive connection does not answer early
+#
+# A large response first leaves the connection's write event armed; the
+# report that follows on the same connection must still wait for its
+# write, here one that fails.
+
+$t->write_file('html/big', 'b' x (256 * 1024));
+chmod 0500, "$dir/locked/tmp";
+{
+    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+                                  PeerPort => $t->port(0)) or die;
+    setsockopt($s, SOL_SOCKET, SO_RCVBUF, 4096);
+    print $s "GET /big HTTP/1.1\r\nHost: spool.example\r\n\r\n";
+
+    # nginx fills the socket and waits for it to drain: its write event
+    # stays armed on the connection
+    select undef, undef, undef, 0.2;
+
+    my ($got, $head) = ('', 1);
+    while (length $got < 256 * 1024) {
+        my $n = sysread($s, my $buf, 65536) or last;
+        $got .= $buf;
+        if ($head && $got =~ s/\A.*?\r\n\r\n//s) {
+            $head = 0;
+        }
+    }
+    is(length $got, 256 * 1024, 'the large response, read whole');
+
+    my $body = encode_json({ title => 'keepalive', description => 'x',
+                             target_url => 'https://spool.example/' });
+    print $s "POST /locked HTTP/1.1\r\nHost: spool.example\r\n"
+        . "Content-Type: application/json\r\nConnection: close\r\n"
+        . "Content-Length: " . length($body) . "\r\n\r\n$body";
+
+    my $resp = '';
+    while (sysread($s, my $buf, 65536)) {
+        $resp .= $buf;
+    }
+
+    like($resp, qr{^HTTP/1\.1 503 }m,
+         'a report after a large response on the same connection: 503, '
+         . 'not an early 201');
+}
+chmod 0700, "$dir/locked/tmp";
 
 # --- an unwritable directory
 

@@ -143,7 +143,7 @@ ok(scalar(keys %$fields) >= 15, 'every field was filled in');
 like($report->{impact} // '', qr/\x{30bb}\x{30c3}\x{30b7}\x{30e7}\x{30f3}/,
      'Japanese text kept (セッション)');
 is($report->{language}, 'en', 'record: the form\'s language');
-ok(!exists $report->{website}, 'the honeypot is not stored');
+ok(!exists $report->{leave_empty}, 'the honeypot is not stored');
 ok(!exists $report->{form_token}, 'the token is not stored');
 
 my $att = $report->{attachments} // [];

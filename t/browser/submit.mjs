@@ -177,7 +177,7 @@ async function main() {
 
         const named = await form.locator('input, select, textarea')
             .evaluateAll((els) => els
-                .filter((e) => e.type !== 'hidden' && e.name !== 'website')
+                .filter((e) => e.type !== 'hidden' && e.name !== 'leave_empty')
                 .map((e) => e.name));
         for (const name of named) {
             check(name in LABELS, `field ${name} is not known to this test`);
@@ -237,7 +237,7 @@ async function main() {
         await fields.credit.check();
         await fields.attachments.setInputFiles(pngPath);
 
-        check(await page.locator('#website').inputValue() === '',
+        check(await page.locator('#leave_empty').inputValue() === '',
               'the honeypot field is empty');
 
         // what the browser sends: read back from the form

@@ -446,7 +446,12 @@ test_escape(void)
     is_mem(out, n, "\\u003c/script\\u003e", 19, "script end escaped");
 
     n = sc_json_escape(out, (const unsigned char *) "\xe2\x80", 2);
-    is_mem(out, n, "\xe2\x80", 2, "truncated sequence copied");
+    is_mem(out, n, "\\ufffd\\ufffd", 12,
+           "a truncated sequence becomes U+FFFD, the output stays UTF-8");
+
+    n = sc_json_escape(out, (const unsigned char *) "a\xff\xc3\xa9", 4);
+    is_mem(out, n, "a\\ufffd\xc3\xa9", 9,
+           "an invalid byte becomes U+FFFD, valid UTF-8 is kept");
 
     is_int(sc_json_escape(out, (const unsigned char *) "", 0), 0,
            "empty");
