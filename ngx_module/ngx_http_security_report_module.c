@@ -2230,7 +2230,13 @@ ngx_http_security_report_limit(ngx_http_request_t *r,
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                   "security report limited by zone \"%V\"", &zone->name);
 
-    r->keepalive = 0;
+    /* a large body that is refused is not read: the connection goes */
+
+    if (r->headers_in.content_length_n < 0
+        || r->headers_in.content_length_n > 65536)
+    {
+        r->keepalive = 0;
+    }
 
     p = ngx_pnalloc(r->pool, NGX_INT64_LEN);
     if (p == NULL) {
