@@ -80,6 +80,8 @@ typedef struct {
 
 
 ngx_int_t ngx_http_security_txt_host(ngx_http_request_t *r, ngx_str_t *host);
+time_t ngx_http_security_txt_expires(ngx_http_security_txt_srv_conf_t *stcf,
+    time_t boundary);
 
 
 extern ngx_module_t  ngx_http_security_contact_module;

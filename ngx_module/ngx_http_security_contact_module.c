@@ -111,8 +111,6 @@ static char *ngx_http_security_txt_canonical(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_security_txt_field(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
-static time_t ngx_http_security_txt_expires(
-    ngx_http_security_txt_srv_conf_t *stcf, time_t boundary);
 static char *ngx_http_security_txt_expires_slot(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_security_txt_review_by(ngx_conf_t *cf,
@@ -1141,7 +1139,7 @@ ngx_http_security_txt_render(ngx_http_request_t *r,
  * than the signing key's own expiry less one renewal interval.
  */
 
-static time_t
+time_t
 ngx_http_security_txt_expires(ngx_http_security_txt_srv_conf_t *stcf,
     time_t boundary)
 {

@@ -84,9 +84,30 @@ typedef struct {
 } ngx_http_security_report_queue_t;
 
 
+/* what security_report_status shows, counted across workers */
+
+static const char  *ngx_http_security_report_reasons[] = {
+    "invalid_json", "invalid_form", "invalid_multipart", "invalid_fields",
+    "invalid_token", "too_large", "unsupported_media_type", "out_of_scope",
+    "rejected", NULL
+};
+
+#define NGX_HTTP_SECURITY_REPORT_NREASONS  9
+
+
+typedef struct {
+    ngx_atomic_t                       accepted;
+    ngx_atomic_t                       rate_limited;
+    ngx_atomic_t                       not_stored;
+    ngx_atomic_t                       rejected[NGX_HTTP_SECURITY_REPORT_NREASONS];
+} ngx_http_security_report_metrics_t;
+
+
 typedef struct {
     ngx_array_t                        zones;     /* zone pointers */
     ngx_array_t                        queues;    /* queue pointers */
+    ngx_shm_zone_t                    *metrics_zone;
+    ngx_http_security_report_metrics_t  *metrics;
 
     /* worker state */
     sc_ulid_state_t                    ulid;
@@ -181,6 +202,16 @@ static ngx_int_t ngx_http_security_report_add_header(ngx_http_request_t *r,
     const char *name, u_char *value, size_t len);
 
 static ngx_int_t ngx_http_security_report_init(ngx_conf_t *cf);
+static ngx_int_t ngx_http_security_report_init_metrics(
+    ngx_shm_zone_t *shm_zone, void *data);
+static void ngx_http_security_report_count(ngx_http_request_t *r,
+    const char *code);
+static ngx_int_t ngx_http_security_report_status_handler(
+    ngx_http_request_t *r);
+static ngx_int_t ngx_http_security_report_count_dir(ngx_http_request_t *r,
+    ngx_str_t *spool, const char *sub, ngx_uint_t *count, u_char *oldest);
+static char *ngx_http_security_report_status(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 static void *ngx_http_security_report_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_security_report_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_security_report_merge_loc_conf(ngx_conf_t *cf,
@@ -233,6 +264,13 @@ static ngx_command_t  ngx_http_security_report_commands[] = {
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS|NGX_CONF_TAKE12,
       ngx_http_security_report,
       NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("security_report_status"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_security_report_status,
+      0,
       0,
       NULL },
 
@@ -1004,6 +1042,8 @@ ngx_http_security_report_decode(ngx_http_request_t *r,
                                 SC_REPORT_MAX_ERRORS - nerrs);
 
     if (nerrs) {
+        ngx_http_security_report_count(r, "invalid_fields");
+
         return ngx_http_security_report_field_errors(r, ctx,
                                                      NGX_HTTP_BAD_REQUEST,
                                                      errs, nerrs);
@@ -1589,6 +1629,8 @@ ngx_http_security_report_stored(ngx_http_request_t *r)
         return;
     }
 
+    ngx_http_security_report_count(r, "accepted");
+
     ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
                   "security report %*s for \"%V\" stored in \"%s\"",
                   (size_t) SC_ULID_LEN, ctx->id, &host, ctx->new_path);
@@ -1745,6 +1787,8 @@ ngx_http_security_report_error(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t                        body;
     sc_report_error_t                err;
     ngx_http_security_report_ctx_t  *ctx;
+
+    ngx_http_security_report_count(r, code);
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_security_report_module);
 
@@ -2272,12 +2316,106 @@ ngx_http_security_report_limit(ngx_http_request_t *r,
 static ngx_int_t
 ngx_http_security_report_init(ngx_conf_t *cf)
 {
+    ngx_http_security_report_main_conf_t  *rmcf;
+
+    static ngx_str_t  name = ngx_string("security_report_metrics");
+
     if (!ngx_http_security_report_random_key_set) {
         randombytes_buf(ngx_http_security_report_random_key, 32);
         ngx_http_security_report_random_key_set = 1;
     }
 
+    rmcf = ngx_http_conf_get_module_main_conf(cf,
+                                              ngx_http_security_report_module);
+
+    if (rmcf->queues.nelts == 0) {
+        return NGX_OK;
+    }
+
+    rmcf->metrics_zone = ngx_shared_memory_add(cf, &name, 8 * ngx_pagesize,
+                                           &ngx_http_security_report_module);
+    if (rmcf->metrics_zone == NULL) {
+        return NGX_ERROR;
+    }
+
+    rmcf->metrics_zone->init = ngx_http_security_report_init_metrics;
+    rmcf->metrics_zone->data = rmcf;
+
     return NGX_OK;
+}
+
+
+/* the counters survive reloads, as Prometheus expects of counters */
+
+static ngx_int_t
+ngx_http_security_report_init_metrics(ngx_shm_zone_t *shm_zone, void *data)
+{
+    ngx_http_security_report_main_conf_t  *ormcf = data;
+
+    ngx_slab_pool_t                       *shpool;
+    ngx_http_security_report_main_conf_t  *rmcf;
+
+    rmcf = shm_zone->data;
+
+    if (ormcf) {
+        rmcf->metrics = ormcf->metrics;
+        return NGX_OK;
+    }
+
+    shpool = (ngx_slab_pool_t *) shm_zone->shm.addr;
+
+    if (shm_zone->shm.exists) {
+        rmcf->metrics = shpool->data;
+        return NGX_OK;
+    }
+
+    rmcf->metrics = ngx_slab_calloc(shpool,
+                                 sizeof(ngx_http_security_report_metrics_t));
+    if (rmcf->metrics == NULL) {
+        return NGX_ERROR;
+    }
+
+    shpool->data = rmcf->metrics;
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_security_report_count(ngx_http_request_t *r, const char *code)
+{
+    ngx_uint_t                             i;
+    ngx_http_security_report_metrics_t    *m;
+    ngx_http_security_report_main_conf_t  *rmcf;
+
+    rmcf = ngx_http_get_module_main_conf(r, ngx_http_security_report_module);
+    m = rmcf->metrics;
+
+    if (m == NULL) {
+        return;
+    }
+
+    if (ngx_strcmp(code, "accepted") == 0) {
+        (void) ngx_atomic_fetch_add(&m->accepted, 1);
+        return;
+    }
+
+    if (ngx_strcmp(code, "rate_limited") == 0) {
+        (void) ngx_atomic_fetch_add(&m->rate_limited, 1);
+        return;
+    }
+
+    if (ngx_strcmp(code, "not_stored") == 0) {
+        (void) ngx_atomic_fetch_add(&m->not_stored, 1);
+        return;
+    }
+
+    for (i = 0; ngx_http_security_report_reasons[i]; i++) {
+        if (ngx_strcmp(code, ngx_http_security_report_reasons[i]) == 0) {
+            (void) ngx_atomic_fetch_add(&m->rejected[i], 1);
+            return;
+        }
+    }
 }
 
 
@@ -3204,4 +3342,252 @@ failed:
     ngx_close_file(fd);
 
     return NGX_ERROR;
+}
+
+
+/* ------------------------------------------------------------ status */
+
+static char *
+ngx_http_security_report_status(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    clcf->handler = ngx_http_security_report_status_handler;
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * The files in one spool directory, and the name that sorts first (ULIDs
+ * sort by time: the oldest report).  Reading a directory blocks; this is
+ * for an operator's scrape, not for every request.
+ */
+
+static ngx_int_t
+ngx_http_security_report_count_dir(ngx_http_request_t *r, ngx_str_t *spool,
+    const char *sub, ngx_uint_t *count, u_char *oldest)
+{
+    u_char     *path, *entry;
+    size_t      len;
+    ngx_str_t   name;
+    ngx_dir_t   dir;
+
+    path = ngx_pnalloc(r->pool, spool->len + ngx_strlen(sub) + 2);
+    if (path == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_sprintf(path, "%V/%s%Z", spool, sub);
+
+    name.data = path;
+    name.len = ngx_strlen(path);
+
+    *count = 0;
+
+    if (ngx_open_dir(&name, &dir) == NGX_ERROR) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, ngx_errno,
+                      ngx_open_dir_n " \"%s\" failed", path);
+        return NGX_ERROR;
+    }
+
+    for ( ;; ) {
+        ngx_set_errno(0);
+
+        if (ngx_read_dir(&dir) == NGX_ERROR) {
+            break;
+        }
+
+        entry = ngx_de_name(&dir);
+        len = ngx_de_namelen(&dir);
+
+        if (entry[0] == '.') {
+            continue;
+        }
+
+        (*count)++;
+
+        if (oldest && len == SC_ULID_LEN && sc_ulid_valid(entry, len)
+            && (oldest[0] == '\0'
+                || ngx_memcmp(entry, oldest, SC_ULID_LEN) < 0))
+        {
+            ngx_memcpy(oldest, entry, SC_ULID_LEN);
+        }
+    }
+
+    ngx_close_dir(&dir);
+
+    return NGX_OK;
+}
+
+
+/*
+ * security_report_status: Prometheus text format.  Counters come from
+ * shared memory (all workers, kept across reloads); the spool is counted
+ * when asked; security.txt's Expires and renewal are computed for each
+ * server with security_txt on, as the file would show them now.
+ */
+
+static ngx_int_t
+ngx_http_security_report_status_handler(ngx_http_request_t *r)
+{
+    u_char                                 *p, *q;
+    size_t                                  len;
+    time_t                                  now, boundary;
+    ngx_int_t                               rc;
+    ngx_str_t                               body, *name;
+    ngx_uint_t                              i, d, count;
+    ngx_http_core_srv_conf_t              **cscfp;
+    ngx_http_core_main_conf_t              *cmcf;
+    ngx_http_security_txt_srv_conf_t       *stcf;
+    ngx_http_security_report_queue_t      **queues;
+    ngx_http_security_report_metrics_t     *m;
+    ngx_http_security_report_main_conf_t   *rmcf;
+    u_char                                  oldest[SC_ULID_LEN + 1];
+
+    static ngx_str_t  type = ngx_string("text/plain; version=0.0.4");
+    static char      *dirs[] = { "tmp", "new", "cur", "done", "dead" };
+
+    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+        return NGX_HTTP_NOT_ALLOWED;
+    }
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    rmcf = ngx_http_get_module_main_conf(r, ngx_http_security_report_module);
+    cmcf = ngx_http_get_module_main_conf(r, ngx_http_core_module);
+
+    queues = rmcf->queues.elts;
+    cscfp = cmcf->servers.elts;
+    m = rmcf->metrics;
+    now = ngx_time();
+
+    len = 4096 + rmcf->queues.nelts * 1024;
+
+    for (i = 0; i < cmcf->servers.nelts; i++) {
+        len += 256 + 2 * cscfp[i]->server_name.len;
+    }
+
+    body.data = ngx_pnalloc(r->pool, len);
+    if (body.data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = body.data;
+
+    if (m) {
+        p = ngx_sprintf(p,
+                "# HELP security_report_accepted_total Reports stored "
+                "durably and acknowledged with 201.\n"
+                "# TYPE security_report_accepted_total counter\n"
+                "security_report_accepted_total %uA\n"
+                "# HELP security_report_rejected_total Reports refused, "
+                "by reason.\n"
+                "# TYPE security_report_rejected_total counter\n",
+                m->accepted);
+
+        for (i = 0; ngx_http_security_report_reasons[i]; i++) {
+            p = ngx_sprintf(p, "security_report_rejected_total{reason=\"%s\"}"
+                            " %uA\n", ngx_http_security_report_reasons[i],
+                            m->rejected[i]);
+        }
+
+        p = ngx_sprintf(p,
+                "# HELP security_report_rate_limited_total Reports "
+                "answered 429.\n"
+                "# TYPE security_report_rate_limited_total counter\n"
+                "security_report_rate_limited_total %uA\n"
+                "# HELP security_report_not_stored_total Reports answered "
+                "503: the spool could not take them.\n"
+                "# TYPE security_report_not_stored_total counter\n"
+                "security_report_not_stored_total %uA\n",
+                m->rate_limited, m->not_stored);
+    }
+
+    p = ngx_sprintf(p,
+            "# HELP security_report_spool_files Files in each spool "
+            "directory.\n"
+            "# TYPE security_report_spool_files gauge\n");
+
+    for (i = 0; i < rmcf->queues.nelts; i++) {
+        oldest[0] = '\0';
+
+        for (d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+            if (ngx_http_security_report_count_dir(r, &queues[i]->spool,
+                                                   dirs[d], &count,
+                                                   d == 1 ? oldest : NULL)
+                != NGX_OK)
+            {
+                continue;
+            }
+
+            p = ngx_sprintf(p, "security_report_spool_files{queue=\"%V\","
+                            "dir=\"%s\"} %ui\n", &queues[i]->name, dirs[d],
+                            count);
+        }
+
+        p = ngx_sprintf(p,
+                "# HELP security_report_oldest_undelivered_seconds Age of "
+                "the oldest report in new/ (0: none).\n"
+                "# TYPE security_report_oldest_undelivered_seconds gauge\n"
+                "security_report_oldest_undelivered_seconds{queue=\"%V\"} "
+                "%T\n", &queues[i]->name,
+                oldest[0] ? ngx_max(now - (time_t) (sc_ulid_time(oldest)
+                                                    / 1000), 0)
+                          : 0);
+    }
+
+    p = ngx_sprintf(p,
+            "# HELP security_txt_expires_timestamp_seconds The Expires "
+            "security.txt shows now, per server.\n"
+            "# TYPE security_txt_expires_timestamp_seconds gauge\n"
+            "# HELP security_txt_last_renewal_timestamp_seconds The "
+            "renewal boundary security.txt was last renewed at.\n"
+            "# TYPE security_txt_last_renewal_timestamp_seconds gauge\n");
+
+    for (i = 0; i < cmcf->servers.nelts; i++) {
+        stcf = cscfp[i]->ctx->srv_conf[ngx_http_security_contact_module
+                                       .ctx_index];
+
+        if (!stcf->enable) {
+            continue;
+        }
+
+        name = &cscfp[i]->server_name;
+
+        /* a label value: backslash and quote escaped */
+
+        q = ngx_pnalloc(r->pool, 2 * name->len + 1);
+        if (q == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        len = 0;
+
+        for (d = 0; d < name->len; d++) {
+            if (name->data[d] == '"' || name->data[d] == '\\') {
+                q[len++] = '\\';
+            }
+
+            q[len++] = name->data[d];
+        }
+
+        boundary = sc_renewal_boundary(now, stcf->renew);
+
+        p = ngx_sprintf(p, "security_txt_expires_timestamp_seconds"
+                        "{server=\"%*s\"} %T\n"
+                        "security_txt_last_renewal_timestamp_seconds"
+                        "{server=\"%*s\"} %T\n",
+                        len, q, ngx_http_security_txt_expires(stcf, boundary),
+                        len, q, ngx_max(boundary, stcf->loaded));
+    }
+
+    body.len = p - body.data;
+
+    return ngx_http_security_report_send(r, NGX_HTTP_OK, &type, &body);
 }
