@@ -23,6 +23,7 @@
 #include "sc_rate.h"
 #include "sc_receipt.h"
 #include "sc_template.h"
+#include "sc_webhook.h"
 
 
 
@@ -73,7 +74,33 @@ typedef struct {
 } ngx_http_security_report_zone_t;
 
 
+/* a report's failed attempts, kept by the delivering worker */
+
 typedef struct {
+    ngx_rbtree_node_t                  node;      /* key: crc32 of id */
+    u_char                             id[SC_ULID_LEN];
+    ngx_uint_t                         attempts;
+} ngx_http_security_report_attempts_t;
+
+
+typedef struct ngx_http_security_report_queue_s
+    ngx_http_security_report_queue_t;
+
+
+/* one delivery in flight: its memory, connection and response */
+
+typedef struct {
+    ngx_http_security_report_queue_t  *queue;
+    ngx_pool_t                        *pool;
+    ngx_peer_connection_t              peer;
+    u_char                             id[SC_ULID_LEN];
+    ngx_buf_t                         *request;
+    sc_http_response_t                 response;
+    time_t                             received;
+} ngx_http_security_report_delivery_t;
+
+
+struct ngx_http_security_report_queue_s {
     ngx_str_t                          name;
     ngx_str_t                          spool;     /* absolute, no "/" */
     u_char                             seal[crypto_box_PUBLICKEYBYTES];
@@ -81,7 +108,25 @@ typedef struct {
 #if (NGX_THREADS)
     ngx_thread_pool_t                 *thread_pool;
 #endif
-} ngx_http_security_report_queue_t;
+
+    /* delivery: none without backend= */
+    ngx_url_t                         *backend;
+    sc_webhook_secret_t               *secret;    /* sodium_malloc() */
+    time_t                             retry_max;
+    time_t                             max_age;
+    ngx_msec_t                         timeout;
+
+    /* the delivering worker's state */
+    ngx_event_t                        timer;
+    ngx_log_t                         *log;
+    ngx_http_security_report_delivery_t  *delivery;
+    ngx_array_t                       *batch;     /* ids to try, sorted */
+    ngx_pool_t                        *batch_pool;
+    ngx_uint_t                         next;
+    time_t                             requeued;
+    ngx_rbtree_t                       attempts;
+    ngx_rbtree_node_t                  sentinel;
+};
 
 
 /* what security_report_status shows, counted across workers */
@@ -99,6 +144,9 @@ typedef struct {
     ngx_atomic_t                       accepted;
     ngx_atomic_t                       rate_limited;
     ngx_atomic_t                       not_stored;
+    ngx_atomic_t                       delivered;
+    ngx_atomic_t                       failed;
+    ngx_atomic_t                       dead;
     ngx_atomic_t                       rejected[NGX_HTTP_SECURITY_REPORT_NREASONS];
 } ngx_http_security_report_metrics_t;
 
@@ -202,6 +250,9 @@ static ngx_int_t ngx_http_security_report_add_header(ngx_http_request_t *r,
     const char *name, u_char *value, size_t len);
 
 static ngx_int_t ngx_http_security_report_init(ngx_conf_t *cf);
+static ngx_int_t ngx_http_security_report_init_process(ngx_cycle_t *cycle);
+static void ngx_http_security_report_deliver(ngx_event_t *ev);
+static void ngx_http_security_report_secret_cleanup(void *data);
 static ngx_int_t ngx_http_security_report_init_metrics(
     ngx_shm_zone_t *shm_zone, void *data);
 static void ngx_http_security_report_count(ngx_http_request_t *r,
@@ -335,7 +386,7 @@ ngx_module_t  ngx_http_security_report_module = {
     NGX_HTTP_MODULE,                       /* module type */
     NULL,                                  /* init master */
     NULL,                                  /* init module */
-    NULL,                                  /* init process */
+    ngx_http_security_report_init_process, /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
     NULL,                                  /* exit process */
@@ -2889,9 +2940,12 @@ ngx_http_security_report_queue_directive(ngx_conf_t *cf, ngx_command_t *cmd,
 
     u_char                             *p;
     size_t                              len;
+    time_t                              t;
     ngx_str_t                          *value, file, key;
     ngx_uint_t                          i, d;
     ngx_path_t                         *path;
+    const char                         *err;
+    ngx_pool_cleanup_t                 *cln;
     ngx_http_security_report_queue_t   *q, **qp;
 
     static char  *dirs[] = { "", "/tmp", "/new", "/cur", "/done", "/dead" };
@@ -2918,6 +2972,9 @@ ngx_http_security_report_queue_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     }
 
     q->name = value[1];
+    q->retry_max = 300;
+    q->max_age = 72 * 3600;
+    q->timeout = 10000;
 
     for (i = 2; i < cf->args->nelts; i++) {
 
@@ -2987,18 +3044,121 @@ ngx_http_security_report_queue_directive(ngx_conf_t *cf, ngx_command_t *cmd,
             continue;
         }
 
-        if (ngx_strncmp(value[i].data, "backend=", 8) == 0
-            || ngx_strncmp(value[i].data, "webhook_secret=", 15) == 0
-            || ngx_strncmp(value[i].data, "retry_max=", 10) == 0
+        if (ngx_strncmp(value[i].data, "backend=", 8) == 0) {
+            if (ngx_strncmp(value[i].data + 8, "https://", 8) == 0) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "\"%V\" backend \"%V\": https "
+                                   "backends are not supported yet; use an "
+                                   "http:// backend on a trusted network or "
+                                   "a local TLS proxy", &cmd->name,
+                                   &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
+            if (ngx_strncmp(value[i].data + 8, "http://", 7) != 0) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "\"%V\" backend \"%V\" must be an "
+                                   "http:// URL", &cmd->name, &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
+            q->backend = ngx_pcalloc(cf->pool, sizeof(ngx_url_t));
+            if (q->backend == NULL) {
+                return NGX_CONF_ERROR;
+            }
+
+            q->backend->url.data = value[i].data + 15;
+            q->backend->url.len = value[i].len - 15;
+            q->backend->default_port = 80;
+            q->backend->uri_part = 1;
+
+            if (ngx_parse_url(cf->pool, q->backend) != NGX_OK) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "\"%V\" backend \"%V\": %s",
+                                   &cmd->name, &value[i],
+                                   q->backend->err ? q->backend->err
+                                                   : "invalid URL");
+                return NGX_CONF_ERROR;
+            }
+
+            if (q->backend->naddrs == 0) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "\"%V\" backend \"%V\" has no address",
+                                   &cmd->name, &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
+            if (q->backend->uri.len == 0) {
+                ngx_str_set(&q->backend->uri, "/");
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "webhook_secret=", 15) == 0) {
+            file.data = value[i].data + 15;
+            file.len = value[i].len - 15;
+
+            if (ngx_http_security_report_read_file(cf, &file, &key, 4096)
+                != NGX_OK)
+            {
+                return NGX_CONF_ERROR;
+            }
+
+            q->secret = sodium_malloc(sizeof(sc_webhook_secret_t));
+            if (q->secret == NULL) {
+                return NGX_CONF_ERROR;
+            }
+
+            if (sc_webhook_secret_parse(q->secret, key.data, key.len, &err)
+                != 0)
+            {
+                sodium_memzero(key.data, key.len);
+                sodium_free(q->secret);
+                q->secret = NULL;
+
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "\"%V\" webhook secret file \"%V\": %s",
+                                   &cmd->name, &file, err);
+                return NGX_CONF_ERROR;
+            }
+
+            sodium_memzero(key.data, key.len);
+
+            cln = ngx_pool_cleanup_add(cf->pool, 0);
+            if (cln == NULL) {
+                return NGX_CONF_ERROR;
+            }
+
+            cln->handler = ngx_http_security_report_secret_cleanup;
+            cln->data = q->secret;
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "retry_max=", 10) == 0
             || ngx_strncmp(value[i].data, "max_age=", 8) == 0)
         {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "\"%V\" parameter \"%V\" is not supported "
-                               "yet: delivery to a backend is not "
-                               "implemented in this version; reports stay "
-                               "in the spool's new/ directory for pickup",
-                               &cmd->name, &value[i]);
-            return NGX_CONF_ERROR;
+            file.data = (u_char *) ngx_strchr(value[i].data, '=') + 1;
+            file.len = value[i].data + value[i].len - file.data;
+
+            t = ngx_parse_time(&file, 1);
+
+            if (t == (time_t) NGX_ERROR || t <= 0) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "\"%V\" has an invalid time \"%V\"",
+                                   &cmd->name, &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
+            if (value[i].data[0] == 'r') {
+                q->retry_max = t;
+
+            } else {
+                q->max_age = t;
+            }
+
+            continue;
         }
 
         goto invalid;
@@ -3060,7 +3220,9 @@ invalid:
 
     ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                        "\"%V\" has an invalid parameter \"%V\"; the syntax "
-                       "is NAME spool=DIR [seal=FILE]", &cmd->name,
+                       "is NAME spool=DIR [backend=URL] "
+                       "[webhook_secret=FILE] [retry_max=TIME] "
+                       "[max_age=TIME] [seal=FILE]", &cmd->name,
                        &value[i]);
     return NGX_CONF_ERROR;
 }
@@ -3505,8 +3667,21 @@ ngx_http_security_report_status_handler(ngx_http_request_t *r)
                 "# HELP security_report_not_stored_total Reports answered "
                 "503: the spool could not take them.\n"
                 "# TYPE security_report_not_stored_total counter\n"
-                "security_report_not_stored_total %uA\n",
-                m->rate_limited, m->not_stored);
+                "security_report_not_stored_total %uA\n"
+                "# HELP security_report_delivered_total Reports the "
+                "backend took (2xx).\n"
+                "# TYPE security_report_delivered_total counter\n"
+                "security_report_delivered_total %uA\n"
+                "# HELP security_report_delivery_failures_total Attempts "
+                "that failed and will be retried.\n"
+                "# TYPE security_report_delivery_failures_total counter\n"
+                "security_report_delivery_failures_total %uA\n"
+                "# HELP security_report_dead_total Reports given up on "
+                "(moved to dead/).\n"
+                "# TYPE security_report_dead_total counter\n"
+                "security_report_dead_total %uA\n",
+                m->rate_limited, m->not_stored, m->delivered, m->failed,
+                m->dead);
     }
 
     p = ngx_sprintf(p,
@@ -3590,4 +3765,762 @@ ngx_http_security_report_status_handler(ngx_http_request_t *r)
     body.len = p - body.data;
 
     return ngx_http_security_report_send(r, NGX_HTTP_OK, &type, &body);
+}
+
+
+/* ------------------------------------------------------------ delivery */
+
+/*
+ * Delivery to the backend runs in one worker (worker 0, or the single
+ * process), on its event loop, as nginx's OCSP stapling client does: a
+ * timer looks at new/, a report is claimed by renaming it into cur/, sent
+ * as a Standard Webhooks POST, and moved to done/ on a 2xx, back to new/
+ * with a later modification time (when to try again) otherwise, or to
+ * dead/ once it is older than max_age.  A claim left in cur/ by a worker
+ * that died goes back to new/ when the next one starts, and any claim
+ * older than a lease at each minute: delivery is at least once, with the
+ * same webhook-id every time.
+ */
+
+#define NGX_HTTP_SECURITY_REPORT_IDLE    500
+#define NGX_HTTP_SECURITY_REPORT_BATCH   256
+#define NGX_HTTP_SECURITY_REPORT_LEASE   600
+
+
+static void ngx_http_security_report_scan(
+    ngx_http_security_report_queue_t *q, ngx_uint_t cur);
+static ngx_int_t ngx_http_security_report_send_one(
+    ngx_http_security_report_queue_t *q, u_char *id);
+static void ngx_http_security_report_peer_write(ngx_event_t *wev);
+static void ngx_http_security_report_peer_read(ngx_event_t *rev);
+static void ngx_http_security_report_done(
+    ngx_http_security_report_delivery_t *dl, ngx_uint_t status,
+    int64_t retry_after, const char *why);
+static ngx_int_t ngx_http_security_report_move(
+    ngx_http_security_report_queue_t *q, u_char *id, const char *from,
+    const char *to, time_t mtime);
+static ngx_uint_t *ngx_http_security_report_attempts(
+    ngx_http_security_report_queue_t *q, u_char *id, ngx_uint_t create);
+static void ngx_http_security_report_forget(
+    ngx_http_security_report_queue_t *q, u_char *id);
+
+
+static void
+ngx_http_security_report_secret_cleanup(void *data)
+{
+    sc_webhook_secret_t  *secret = data;
+
+    sc_webhook_secret_wipe(secret);
+    sodium_free(secret);
+}
+
+
+static ngx_int_t
+ngx_http_security_report_init_process(ngx_cycle_t *cycle)
+{
+    ngx_uint_t                              i;
+    ngx_http_conf_ctx_t                    *ctx;
+    ngx_http_security_report_queue_t      **queues, *q;
+    ngx_http_security_report_main_conf_t   *rmcf;
+
+    if ((ngx_process != NGX_PROCESS_WORKER
+         && ngx_process != NGX_PROCESS_SINGLE)
+        || ngx_worker != 0)
+    {
+        return NGX_OK;
+    }
+
+    ctx = (ngx_http_conf_ctx_t *) cycle->conf_ctx[ngx_http_module.index];
+
+    if (ctx == NULL) {
+        return NGX_OK;
+    }
+
+    rmcf = ctx->main_conf[ngx_http_security_report_module.ctx_index];
+    queues = rmcf->queues.elts;
+
+    for (i = 0; i < rmcf->queues.nelts; i++) {
+        q = queues[i];
+
+        if (q->backend == NULL) {
+            continue;
+        }
+
+        q->log = cycle->log;
+
+        ngx_rbtree_init(&q->attempts, &q->sentinel, ngx_rbtree_insert_value);
+
+        /* claims of a worker that is gone: this one is the only one */
+
+        ngx_http_security_report_scan(q, 1);
+        q->requeued = ngx_time();
+
+        q->timer.handler = ngx_http_security_report_deliver;
+        q->timer.data = q;
+        q->timer.log = cycle->log;
+        q->timer.cancelable = 1;
+
+        ngx_add_timer(&q->timer, 0);
+    }
+
+    return NGX_OK;
+}
+
+
+/* the ids in new/ that are due, oldest first; or stale claims in cur/ */
+
+static int ngx_libc_cdecl
+ngx_http_security_report_cmp(const void *a, const void *b)
+{
+    return ngx_memcmp(a, b, SC_ULID_LEN);
+}
+
+
+static void
+ngx_http_security_report_scan(ngx_http_security_report_queue_t *q,
+    ngx_uint_t cur)
+{
+    u_char           *entry, *id;
+    time_t            now;
+    ngx_str_t         path;
+    ngx_dir_t         dir;
+    ngx_pool_t       *pool;
+    ngx_array_t      *batch;
+    ngx_file_info_t   fi;
+    u_char            name[NGX_MAX_PATH];
+
+    now = ngx_time();
+
+    path.data = name;
+    path.len = ngx_snprintf(name, sizeof(name) - 1, "%V/%s", &q->spool,
+                            cur ? "cur" : "new") - name;
+    name[path.len] = '\0';
+
+    if (ngx_open_dir(&path, &dir) == NGX_ERROR) {
+        ngx_log_error(NGX_LOG_ERR, q->log, ngx_errno,
+                      ngx_open_dir_n " \"%V\" failed", &path);
+        return;
+    }
+
+    batch = NULL;
+    pool = NULL;
+
+    if (!cur) {
+        pool = ngx_create_pool(4096, q->log);
+        if (pool == NULL) {
+            ngx_close_dir(&dir);
+            return;
+        }
+
+        batch = ngx_array_create(pool, 64, SC_ULID_LEN);
+        if (batch == NULL) {
+            ngx_destroy_pool(pool);
+            ngx_close_dir(&dir);
+            return;
+        }
+    }
+
+    for ( ;; ) {
+        ngx_set_errno(0);
+
+        if (ngx_read_dir(&dir) == NGX_ERROR) {
+            break;
+        }
+
+        entry = ngx_de_name(&dir);
+
+        if (ngx_de_namelen(&dir) != SC_ULID_LEN
+            || !sc_ulid_valid(entry, SC_ULID_LEN))
+        {
+            continue;
+        }
+
+        ngx_sprintf(name, "%V/%s/%*s%Z", &q->spool, cur ? "cur" : "new",
+                    (size_t) SC_ULID_LEN, entry);
+
+        if (ngx_file_info(name, &fi) == NGX_FILE_ERROR) {
+            continue;
+        }
+
+        if (cur) {
+            /* a claim older than the lease was never finished */
+
+            if (now - ngx_file_mtime(&fi) >= NGX_HTTP_SECURITY_REPORT_LEASE
+                || q->requeued == 0)
+            {
+                (void) ngx_http_security_report_move(q, entry, "cur", "new",
+                                                     now);
+            }
+
+            continue;
+        }
+
+        /* not before its time: the modification time says when */
+
+        if (ngx_file_mtime(&fi) > now) {
+            continue;
+        }
+
+        if (batch == NULL) {
+            continue;
+        }
+
+        id = ngx_array_push(batch);
+        if (id == NULL) {
+            break;
+        }
+
+        ngx_memcpy(id, entry, SC_ULID_LEN);
+    }
+
+    ngx_close_dir(&dir);
+
+    if (cur || batch == NULL) {
+        return;
+    }
+
+    ngx_qsort(batch->elts, batch->nelts, SC_ULID_LEN,
+              ngx_http_security_report_cmp);
+
+    if (batch->nelts > NGX_HTTP_SECURITY_REPORT_BATCH) {
+        batch->nelts = NGX_HTTP_SECURITY_REPORT_BATCH;
+    }
+
+    if (q->batch_pool) {
+        ngx_destroy_pool(q->batch_pool);
+    }
+
+    q->batch_pool = pool;
+    q->batch = batch;
+    q->next = 0;
+}
+
+
+static void
+ngx_http_security_report_deliver(ngx_event_t *ev)
+{
+    ngx_http_security_report_queue_t  *q = ev->data;
+
+    u_char  *id;
+
+    if (ngx_exiting || ngx_terminate || ngx_quit) {
+        return;
+    }
+
+    if (q->delivery) {
+        return;
+    }
+
+    if (ngx_time() - q->requeued >= 60) {
+        q->requeued = ngx_time();
+        ngx_http_security_report_scan(q, 1);
+    }
+
+    for ( ;; ) {
+        if (q->batch == NULL || q->next >= q->batch->nelts) {
+            ngx_http_security_report_scan(q, 0);
+
+            if (q->batch == NULL || q->batch->nelts == 0) {
+                ngx_add_timer(&q->timer, NGX_HTTP_SECURITY_REPORT_IDLE);
+                return;
+            }
+        }
+
+        id = (u_char *) q->batch->elts + q->next++ * SC_ULID_LEN;
+
+        if (ngx_http_security_report_send_one(q, id) == NGX_OK) {
+            return;
+        }
+    }
+}
+
+
+/*
+ * Claims one report and starts sending it.  NGX_OK: an attempt is under
+ * way; NGX_DECLINED: nothing was sent (gone, or dead), try the next.
+ */
+
+static ngx_int_t
+ngx_http_security_report_send_one(ngx_http_security_report_queue_t *q,
+    u_char *id)
+{
+    u_char                               *p, *body;
+    size_t                                blen, plen, rlen;
+    ssize_t                               n;
+    time_t                                now;
+    ngx_fd_t                              fd;
+    ngx_int_t                             rc;
+    ngx_str_t                             host;
+    ngx_pool_t                           *pool;
+    ngx_file_info_t                       fi;
+    ngx_connection_t                     *c;
+    ngx_http_security_report_delivery_t  *dl;
+    u_char                                sig[SC_WEBHOOK_SIG_MAX];
+    u_char                                path[NGX_MAX_PATH];
+
+    now = ngx_time();
+
+    if ((time_t) (sc_ulid_time(id) / 1000) + q->max_age < now) {
+        ngx_log_error(NGX_LOG_ERR, q->log, 0,
+                      "security report %*s of queue \"%V\" is older than "
+                      "max_age and was not delivered: moved to dead/",
+                      (size_t) SC_ULID_LEN, id, &q->name);
+        (void) ngx_http_security_report_move(q, id, "new", "dead", 0);
+        ngx_http_security_report_forget(q, id);
+        return NGX_DECLINED;
+    }
+
+    if (ngx_http_security_report_move(q, id, "new", "cur", now) != NGX_OK) {
+        return NGX_DECLINED;
+    }
+
+    pool = ngx_create_pool(4096, q->log);
+    if (pool == NULL) {
+        goto failed;
+    }
+
+    dl = ngx_pcalloc(pool, sizeof(ngx_http_security_report_delivery_t));
+    if (dl == NULL) {
+        ngx_destroy_pool(pool);
+        goto failed;
+    }
+
+    dl->queue = q;
+    dl->pool = pool;
+    ngx_memcpy(dl->id, id, SC_ULID_LEN);
+
+    ngx_sprintf(path, "%V/cur/%*s%Z", &q->spool, (size_t) SC_ULID_LEN, id);
+
+    /* a spool record is small; read where it lies */
+
+    fd = ngx_open_file(path, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+
+    if (fd == NGX_INVALID_FILE) {
+        ngx_log_error(NGX_LOG_ERR, q->log, ngx_errno,
+                      ngx_open_file_n " \"%s\" failed", path);
+        ngx_destroy_pool(pool);
+        return NGX_DECLINED;
+    }
+
+    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR
+        || ngx_file_size(&fi) > 64 * 1024 * 1024)
+    {
+        ngx_close_file(fd);
+        ngx_destroy_pool(pool);
+        goto failed;
+    }
+
+    blen = (size_t) ngx_file_size(&fi);
+
+    body = ngx_pnalloc(pool, blen + 1);
+    if (body == NULL) {
+        ngx_close_file(fd);
+        ngx_destroy_pool(pool);
+        goto failed;
+    }
+
+    n = ngx_read_fd(fd, body, blen);
+    ngx_close_file(fd);
+
+    if (n != (ssize_t) blen) {
+        ngx_destroy_pool(pool);
+        goto failed;
+    }
+
+    /* the record's JSON ends in LF; the payload holds it without */
+
+    if (!q->sealed && blen && body[blen - 1] == '\n') {
+        blen--;
+    }
+
+    plen = sc_webhook_payload_len(body, blen, (int) q->sealed);
+
+    p = ngx_pnalloc(pool, plen);
+    if (p == NULL) {
+        ngx_destroy_pool(pool);
+        goto failed;
+    }
+
+    plen = sc_webhook_payload(p, body, blen, (int) q->sealed, now);
+    body = p;
+
+    rlen = 0;
+
+    if (q->secret) {
+        rlen = sc_webhook_sign(sig, q->secret, id, SC_ULID_LEN,
+                               (uint64_t) now, body, plen);
+    }
+
+    host = q->backend->host;
+
+    if (q->backend->port != 80) {
+        p = ngx_pnalloc(pool, host.len + 1 + NGX_INT_T_LEN);
+        if (p == NULL) {
+            ngx_destroy_pool(pool);
+            goto failed;
+        }
+
+        host.len = ngx_sprintf(p, "%V:%d", &q->backend->host,
+                               (int) q->backend->port) - p;
+        host.data = p;
+    }
+
+    dl->request = ngx_create_temp_buf(pool,
+                      sc_webhook_request_len(q->backend->uri.len, host.len,
+                                             SC_ULID_LEN, (uint64_t) now,
+                                             rlen, plen));
+    if (dl->request == NULL) {
+        ngx_destroy_pool(pool);
+        goto failed;
+    }
+
+    dl->request->last += sc_webhook_request(dl->request->pos,
+                                            q->backend->uri.data,
+                                            q->backend->uri.len,
+                                            host.data, host.len, id,
+                                            SC_ULID_LEN, (uint64_t) now,
+                                            sig, rlen, body, plen);
+
+    sc_http_response_init(&dl->response);
+
+    dl->peer.sockaddr = q->backend->addrs[0].sockaddr;
+    dl->peer.socklen = q->backend->addrs[0].socklen;
+    dl->peer.name = &q->backend->addrs[0].name;
+    dl->peer.get = ngx_event_get_peer;
+    dl->peer.log = q->log;
+    dl->peer.log_error = NGX_ERROR_ERR;
+
+    q->delivery = dl;
+
+    rc = ngx_event_connect_peer(&dl->peer);
+
+    if (rc == NGX_ERROR || rc == NGX_BUSY || rc == NGX_DECLINED) {
+        ngx_http_security_report_done(dl, 0, -1, "cannot connect");
+        return NGX_OK;
+    }
+
+    c = dl->peer.connection;
+    c->data = dl;
+    c->pool = pool;
+    c->log = q->log;
+    c->read->log = q->log;
+    c->write->log = q->log;
+
+    c->write->handler = ngx_http_security_report_peer_write;
+    c->read->handler = ngx_http_security_report_peer_read;
+
+    ngx_add_timer(c->write, q->timeout);
+    ngx_add_timer(c->read, q->timeout);
+
+    if (rc == NGX_OK) {
+        ngx_http_security_report_peer_write(c->write);
+    }
+
+    return NGX_OK;
+
+failed:
+
+    (void) ngx_http_security_report_move(q, id, "cur", "new", now + 1);
+
+    return NGX_DECLINED;
+}
+
+
+static void
+ngx_http_security_report_peer_write(ngx_event_t *wev)
+{
+    ssize_t                               n;
+    ngx_buf_t                            *b;
+    ngx_connection_t                     *c;
+    ngx_http_security_report_delivery_t  *dl;
+
+    c = wev->data;
+    dl = c->data;
+    b = dl->request;
+
+    if (wev->timedout) {
+        ngx_http_security_report_done(dl, 0, -1, "timed out sending");
+        return;
+    }
+
+    while (b->pos < b->last) {
+        n = ngx_send(c, b->pos, b->last - b->pos);
+
+        if (n == NGX_AGAIN) {
+            if (ngx_handle_write_event(wev, 0) != NGX_OK) {
+                ngx_http_security_report_done(dl, 0, -1, "write event");
+            }
+
+            return;
+        }
+
+        if (n <= 0) {
+            ngx_http_security_report_done(dl, 0, -1, "cannot send");
+            return;
+        }
+
+        b->pos += n;
+    }
+
+    if (wev->timer_set) {
+        ngx_del_timer(wev);
+    }
+
+    wev->handler = ngx_http_empty_handler;
+
+    /* a response may have come meanwhile */
+
+    if (c->read->ready) {
+        ngx_http_security_report_peer_read(c->read);
+    }
+}
+
+
+static void
+ngx_http_security_report_peer_read(ngx_event_t *rev)
+{
+    int                                   rc;
+    ssize_t                               n;
+    ngx_connection_t                     *c;
+    ngx_http_security_report_delivery_t  *dl;
+    u_char                                buf[4096];
+
+    c = rev->data;
+    dl = c->data;
+
+    if (rev->timedout) {
+        ngx_http_security_report_done(dl, 0, -1, "timed out reading");
+        return;
+    }
+
+    for ( ;; ) {
+        n = ngx_recv(c, buf, sizeof(buf));
+
+        if (n == NGX_AGAIN) {
+            if (ngx_handle_read_event(rev, 0) != NGX_OK) {
+                ngx_http_security_report_done(dl, 0, -1, "read event");
+            }
+
+            return;
+        }
+
+        if (n == 0 || n == NGX_ERROR) {
+            ngx_http_security_report_done(dl, 0, -1,
+                                          "closed before the response");
+            return;
+        }
+
+        rc = sc_http_response_feed(&dl->response, buf, n,
+                                   (int64_t) ngx_time());
+
+        if (rc == SC_HTTP_DONE) {
+            ngx_http_security_report_done(dl, dl->response.status,
+                                          dl->response.retry_after, NULL);
+            return;
+        }
+
+        if (rc == SC_HTTP_ERROR) {
+            ngx_http_security_report_done(dl, 0, -1, dl->response.error);
+            return;
+        }
+    }
+}
+
+
+/* after an attempt: done/, new/ later, or dead/; then the next report */
+
+static void
+ngx_http_security_report_done(ngx_http_security_report_delivery_t *dl,
+    ngx_uint_t status, int64_t retry_after, const char *why)
+{
+    time_t                                 now, age;
+    ngx_uint_t                            *attempts, one;
+    sc_webhook_decision_t                  d;
+    ngx_http_security_report_queue_t      *q;
+    ngx_http_security_report_metrics_t    *m;
+    ngx_http_security_report_main_conf_t  *rmcf;
+
+    q = dl->queue;
+    now = ngx_time();
+    age = now - (time_t) (sc_ulid_time(dl->id) / 1000);
+
+    rmcf = ngx_http_cycle_get_module_main_conf(ngx_cycle,
+                                              ngx_http_security_report_module);
+    m = rmcf->metrics;
+
+    attempts = ngx_http_security_report_attempts(q, dl->id, 1);
+    one = 1;
+
+    if (attempts == NULL) {
+        attempts = &one;
+    }
+
+    (*attempts)++;
+
+    d = sc_webhook_decide((unsigned) status, retry_after,
+                          (unsigned) *attempts, (uint64_t) q->retry_max,
+                          (uint64_t) ngx_max(age, 0),
+                          (uint64_t) q->max_age, randombytes_random());
+
+    switch (d.action) {
+
+    case SC_WEBHOOK_DELIVERED:
+        (void) ngx_http_security_report_move(q, dl->id, "cur", "done", 0);
+        ngx_http_security_report_forget(q, dl->id);
+
+        if (m) {
+            (void) ngx_atomic_fetch_add(&m->delivered, 1);
+        }
+
+        ngx_log_error(NGX_LOG_INFO, q->log, 0,
+                      "security report %*s delivered to \"%V\" (%ui)",
+                      (size_t) SC_ULID_LEN, dl->id, &q->backend->url,
+                      status);
+        break;
+
+    case SC_WEBHOOK_DEAD:
+        (void) ngx_http_security_report_move(q, dl->id, "cur", "dead", 0);
+        ngx_http_security_report_forget(q, dl->id);
+
+        if (m) {
+            (void) ngx_atomic_fetch_add(&m->dead, 1);
+        }
+
+        ngx_log_error(NGX_LOG_ERR, q->log, 0,
+                      "security report %*s not delivered to \"%V\": %s; "
+                      "moved to dead/", (size_t) SC_ULID_LEN, dl->id,
+                      &q->backend->url, d.reason);
+        break;
+
+    default:
+        (void) ngx_http_security_report_move(q, dl->id, "cur", "new",
+                                             now + (time_t) d.wait);
+        if (m) {
+            (void) ngx_atomic_fetch_add(&m->failed, 1);
+        }
+
+        ngx_log_error(NGX_LOG_WARN, q->log, 0,
+                      "security report %*s not delivered to \"%V\" "
+                      "(attempt %ui: %s%s%ui): retrying in %uL s",
+                      (size_t) SC_ULID_LEN, dl->id, &q->backend->url,
+                      *attempts, why ? why : "status ", why ? ", " : "",
+                      status, d.wait);
+    }
+
+    if (dl->peer.connection) {
+        ngx_close_connection(dl->peer.connection);
+        dl->peer.connection = NULL;
+    }
+
+    q->delivery = NULL;
+
+    ngx_destroy_pool(dl->pool);
+
+    /* the next one at once */
+
+    if (!ngx_exiting) {
+        ngx_add_timer(&q->timer, 1);
+    }
+}
+
+
+/*
+ * Moves a report between spool directories; mtime, if not 0, becomes the
+ * file's modification time (in new/: not to be tried before it).
+ */
+
+static ngx_int_t
+ngx_http_security_report_move(ngx_http_security_report_queue_t *q,
+    u_char *id, const char *from, const char *to, time_t mtime)
+{
+    u_char  a[NGX_MAX_PATH], b[NGX_MAX_PATH];
+
+    ngx_sprintf(a, "%V/%s/%*s%Z", &q->spool, from, (size_t) SC_ULID_LEN, id);
+    ngx_sprintf(b, "%V/%s/%*s%Z", &q->spool, to, (size_t) SC_ULID_LEN, id);
+
+    if (ngx_rename_file(a, b) == NGX_FILE_ERROR) {
+        if (ngx_errno != NGX_ENOENT) {
+            ngx_log_error(NGX_LOG_ALERT, q->log, ngx_errno,
+                          ngx_rename_file_n " \"%s\" to \"%s\" failed",
+                          a, b);
+        }
+
+        return NGX_ERROR;
+    }
+
+    if (mtime && ngx_set_file_time(b, NGX_INVALID_FILE, mtime) != NGX_OK) {
+        ngx_log_error(NGX_LOG_ALERT, q->log, ngx_errno,
+                      ngx_set_file_time_n " \"%s\" failed", b);
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_uint_t *
+ngx_http_security_report_attempts(ngx_http_security_report_queue_t *q,
+    u_char *id, ngx_uint_t create)
+{
+    uint32_t                              hash;
+    ngx_rbtree_node_t                    *node, *sentinel;
+    ngx_http_security_report_attempts_t  *a;
+
+    hash = ngx_crc32_short(id, SC_ULID_LEN);
+
+    node = q->attempts.root;
+    sentinel = q->attempts.sentinel;
+
+    while (node != sentinel) {
+        a = (ngx_http_security_report_attempts_t *) node;
+
+        if (hash == node->key
+            && ngx_memcmp(a->id, id, SC_ULID_LEN) == 0)
+        {
+            return &a->attempts;
+        }
+
+        node = (hash < node->key
+                || (hash == node->key
+                    && ngx_memcmp(id, a->id, SC_ULID_LEN) < 0))
+               ? node->left : node->right;
+    }
+
+    if (!create) {
+        return NULL;
+    }
+
+    a = ngx_alloc(sizeof(ngx_http_security_report_attempts_t), q->log);
+    if (a == NULL) {
+        return NULL;
+    }
+
+    a->node.key = hash;
+    a->attempts = 0;
+    ngx_memcpy(a->id, id, SC_ULID_LEN);
+
+    ngx_rbtree_insert(&q->attempts, &a->node);
+
+    return &a->attempts;
+}
+
+
+static void
+ngx_http_security_report_forget(ngx_http_security_report_queue_t *q,
+    u_char *id)
+{
+    ngx_uint_t                           *attempts;
+    ngx_http_security_report_attempts_t  *a;
+
+    attempts = ngx_http_security_report_attempts(q, id, 0);
+
+    if (attempts == NULL) {
+        return;
+    }
+
+    a = (ngx_http_security_report_attempts_t *)
+            ((u_char *) attempts
+             - offsetof(ngx_http_security_report_attempts_t, attempts));
+
+    ngx_rbtree_delete(&q->attempts, &a->node);
+    ngx_free(a);
 }

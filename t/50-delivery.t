@@ -1,0 +1,242 @@
+#!/usr/bin/perl
+
+# Delivery to a backend: a real webhook receiver on the loopback checks
+# every signature; faults (failures, a backend that is down, 429 with
+# Retry-After, a connection closed without answer, a worker killed during
+# a delivery, a restart) end with every report delivered, with a stable
+# webhook-id; a report past max_age goes to dead/.
+
+use strict;
+use warnings;
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+
+use Test::More;
+use JSON::PP;
+use MIME::Base64;
+use POSIX qw(:sys_wait_h);
+use Time::HiRes qw(sleep time);
+use SCTest;
+
+my $t = SCTest->new(workers => 2);
+my $dir = $t->dir;
+my $backend_pid;
+
+# secrets as Standard Webhooks writes them
+$t->write_file('hmac.secret',
+               'whsec_' . encode_base64('0123456789abcdef0123456789abcdef', '')
+               . "\n", 0600);
+$t->write_file('ed.secret', 'whsk_' . encode_base64('k' x 32, '') . "\n",
+               0600);
+
+sub backend {
+    my (@args) = @_;
+    stop_backend();
+    my $port = $t->port(1);
+    $backend_pid = fork // die;
+    if ($backend_pid == 0) {
+        exec "$FindBin::Bin/backend/webhook.py", $port, "$dir/received.log",
+            @args;
+        die "exec: $!";
+    }
+    # ready when it accepts
+    for (1 .. 100) {
+        last if IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+                                      PeerPort => $port);
+        sleep 0.05;
+    }
+}
+
+sub stop_backend {
+    return unless $backend_pid;
+    kill 'TERM', $backend_pid;
+    waitpid $backend_pid, 0;
+    undef $backend_pid;
+}
+
+END { stop_backend() }
+
+sub received {
+    my $log = $t->read_file('received.log') // '';
+    return map { decode_json($_) } grep { length } split /\n/, $log;
+}
+
+sub files {
+    my ($q, $d) = @_;
+    opendir my $dh, "$dir/$q/$d" or return ();
+    my @f = sort grep { !/^\./ } readdir $dh;
+    return @f;
+}
+
+sub post {
+    my ($path, $title) = @_;
+    my $r = $t->http($path, method => 'POST', host => 'deliver.example',
+                     body => encode_json({
+                         title => $title // 'A report',
+                         target_url => 'https://deliver.example/',
+                         description => 'Something is wrong.' }),
+                     headers => ['Content-Type' => 'application/json']);
+    return $r->{status} == 201 ? decode_json($r->{body})->{id} : undef;
+}
+
+sub wait_for {
+    my ($cond, $seconds) = @_;
+    my $deadline = time + $seconds;
+    while (time < $deadline) {
+        return 1 if $cond->();
+        sleep 0.1;
+    }
+    return 0;
+}
+
+backend('--secret', "$dir/hmac.secret", '--secret', "$dir/ed.secret");
+
+$t->run(<<'EOF');
+    security_report_queue hmac spool=%%DIR%%/hmac
+        backend=http://127.0.0.1:%%PORT_1%%/hooks/security
+        webhook_secret=%%DIR%%/hmac.secret retry_max=2s max_age=1h;
+    security_report_queue ed spool=%%DIR%%/ed
+        backend=http://127.0.0.1:%%PORT_1%%/hooks/security
+        webhook_secret=%%DIR%%/ed.secret retry_max=2s;
+    security_report_queue short spool=%%DIR%%/short
+        backend=http://127.0.0.1:%%PORT_1%%/ retry_max=1s max_age=3s;
+
+    server {
+        listen 127.0.0.1:%%PORT_0%%;
+        server_name deliver.example;
+
+        location = /hmac  { security_report queue=hmac; }
+        location = /ed    { security_report queue=ed; }
+        location = /short { security_report queue=short; }
+        location = /metrics { security_report_status; }
+    }
+EOF
+
+# --- a healthy backend: each report arrives once, signed, as stored
+
+my @ids = map { post('/hmac', "report $_") } 1 .. 3;
+ok(!grep({ !defined } @ids), 'three reports accepted');
+
+ok(wait_for(sub { files('hmac', 'done') == 3 }, 10),
+   'all three delivered and moved to done/') or diag(explain [received()]);
+
+my @got = received();
+is(scalar @got, 3, 'the backend got three requests');
+is_deeply([sort map { $_->{id} } @got], [sort @ids],
+          'webhook-id is the receipt ID');
+ok(!grep({ !$_->{signature_ok} } @got),
+   'every v1 HMAC signature verifies at the backend');
+
+my $rec = decode_json($t->read_file("hmac/done/$ids[0]"));
+my ($first) = grep { $_->{id} eq $ids[0] } @got;
+my $payload = decode_json($first->{body});
+is($payload->{type}, 'security_report.received', 'payload type');
+like($payload->{timestamp}, qr/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/,
+     'payload timestamp');
+is_deeply($payload->{data}, $rec, 'data is the spool record');
+is(scalar(files('hmac', 'new')) + scalar(files('hmac', 'cur')), 0,
+   'nothing left in new/ or cur/');
+
+# --- Ed25519 (whsk_)
+
+my $ed = post('/ed');
+ok(wait_for(sub { files('ed', 'done') == 1 }, 10), 'Ed25519 queue delivered');
+my ($edreq) = grep { $_->{id} eq $ed } received();
+ok($edreq && $edreq->{signature_ok}, 'the v1a Ed25519 signature verifies');
+
+# --- failures, then success
+
+unlink "$dir/received.log";
+backend('--secret', "$dir/hmac.secret", '--fail', 2, '--status', 500);
+my $id = post('/hmac', 'retried');
+ok(wait_for(sub { -f "$dir/hmac/done/$id" }, 15),
+   '500 twice, then delivered') or diag($t->error_log);
+my @tries = grep { $_->{id} eq $id } received();
+is(scalar @tries, 3, 'three attempts');
+is_deeply([map { $_->{status} } @tries], [500, 500, 200],
+          'answered 500, 500, 200');
+like($t->error_log, qr/\[warn\].*security report \Q$id\E not delivered .*attempt 1: status 500\): retrying in \d+ s/,
+     'each failure is logged with what comes next');
+
+# --- the backend is down, then up
+
+stop_backend();
+unlink "$dir/received.log";
+$id = post('/hmac', 'while down');
+sleep 1.5;
+ok(!-f "$dir/hmac/done/$id", 'not delivered while the backend is down');
+backend('--secret', "$dir/hmac.secret");
+ok(wait_for(sub { -f "$dir/hmac/done/$id" }, 10),
+   'delivered once it is back, within retry_max') or diag($t->error_log);
+
+# --- 429 with Retry-After, and a connection closed without an answer
+
+unlink "$dir/received.log";
+backend('--secret', "$dir/hmac.secret", '--fail', 1, '--status', 429,
+        '--retry-after', 1);
+$id = post('/hmac', 'slow down');
+ok(wait_for(sub { -f "$dir/hmac/done/$id" }, 10), '429, then delivered');
+@tries = grep { $_->{id} eq $id } received();
+is_deeply([map { $_->{status} } @tries], [429, 200], 'answered 429, 200');
+
+unlink "$dir/received.log";
+backend('--secret', "$dir/hmac.secret", '--close', 1);
+$id = post('/hmac', 'closed');
+ok(wait_for(sub { -f "$dir/hmac/done/$id" }, 10),
+   'closed without an answer, then delivered');
+@tries = grep { $_->{id} eq $id } received();
+is(scalar @tries, 2, 'two attempts, the same webhook-id');
+
+# --- max_age: a report that cannot be delivered in time goes to dead/
+
+stop_backend();
+$id = post('/short', 'doomed');
+ok(wait_for(sub { -f "$dir/short/dead/$id" }, 15),
+   'past max_age: moved to dead/');
+like($t->error_log, qr/\[error\].*security report \Q$id\E (of queue "short" is older than max_age|not delivered .*moved to dead)/,
+     'and the error log says so');
+
+# --- a worker killed during a delivery
+
+unlink "$dir/received.log";
+backend('--secret', "$dir/hmac.secret", '--delay', 2);
+$id = post('/hmac', 'killed');
+ok(wait_for(sub { files('hmac', 'cur') == 1 }, 5), 'the report is claimed');
+my ($w0) = $t->worker_pids;
+my @workers = $t->worker_pids;
+kill 'KILL', @workers;
+$t->log_ok(qr/exited on signal 9/);
+$t->wait_workers;
+ok(wait_for(sub { -f "$dir/hmac/done/$id" }, 15),
+   'after kill -9, the claim goes back and the report is delivered');
+@tries = grep { $_->{id} eq $id } received();
+ok(@tries >= 1 && !grep({ $_->{id} ne $id } @tries),
+   'delivered with the same webhook-id');
+
+# --- reload, and a restart with reports in new/ and cur/
+
+$t->reload;
+$id = post('/hmac', 'after reload');
+ok(wait_for(sub { -f "$dir/hmac/done/$id" }, 10), 'delivered after a reload');
+
+stop_backend();
+my $a = post('/hmac', 'restart a');
+my $b = post('/hmac', 'restart b');
+$t->stop;
+ok(-f "$dir/hmac/new/$a" || -f "$dir/hmac/cur/$a", 'undelivered at stop');
+rename "$dir/hmac/new/$b", "$dir/hmac/cur/$b";
+unlink "$dir/received.log";
+backend('--secret', "$dir/hmac.secret");
+$t->start;
+ok(wait_for(sub { -f "$dir/hmac/done/$a" && -f "$dir/hmac/done/$b" }, 10),
+   'after a restart, reports in new/ and cur/ are delivered');
+
+my $m = $t->http('/metrics', host => 'deliver.example')->{body};
+like($m, qr/^security_report_delivered_total \d+$/m, 'delivered counter');
+
+$t->log_ok(qr/exited on signal|not delivered|older than max_age/);
+$t->stop;
+stop_backend();
+
+done_testing;
