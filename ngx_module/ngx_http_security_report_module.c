@@ -94,6 +94,7 @@ typedef struct {
     ngx_pool_t                        *pool;
     ngx_peer_connection_t              peer;
     u_char                             id[SC_ULID_LEN];
+    u_char                            *host;      /* for SNI, NUL ended */
     ngx_buf_t                         *request;
     sc_http_response_t                 response;
     time_t                             received;
@@ -111,6 +112,9 @@ struct ngx_http_security_report_queue_s {
 
     /* delivery: none without backend= */
     ngx_url_t                         *backend;
+#if (NGX_HTTP_SSL)
+    ngx_ssl_t                         *ssl;       /* https backends */
+#endif
     sc_webhook_secret_t               *secret;    /* sodium_malloc() */
     time_t                             retry_max;
     time_t                             max_age;
@@ -2941,7 +2945,7 @@ ngx_http_security_report_queue_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     u_char                             *p;
     size_t                              len;
     time_t                              t;
-    ngx_str_t                          *value, file, key;
+    ngx_str_t                          *value, file, key, ca;
     ngx_uint_t                          i, d;
     ngx_path_t                         *path;
     const char                         *err;
@@ -2970,6 +2974,8 @@ ngx_http_security_report_queue_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     if (q == NULL) {
         return NGX_CONF_ERROR;
     }
+
+    ngx_str_null(&ca);
 
     q->name = value[1];
     q->retry_max = 300;
@@ -3045,31 +3051,42 @@ ngx_http_security_report_queue_directive(ngx_conf_t *cf, ngx_command_t *cmd,
         }
 
         if (ngx_strncmp(value[i].data, "backend=", 8) == 0) {
-            if (ngx_strncmp(value[i].data + 8, "https://", 8) == 0) {
-                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                   "\"%V\" backend \"%V\": https "
-                                   "backends are not supported yet; use an "
-                                   "http:// backend on a trusted network or "
-                                   "a local TLS proxy", &cmd->name,
-                                   &value[i]);
-                return NGX_CONF_ERROR;
-            }
-
-            if (ngx_strncmp(value[i].data + 8, "http://", 7) != 0) {
-                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                   "\"%V\" backend \"%V\" must be an "
-                                   "http:// URL", &cmd->name, &value[i]);
-                return NGX_CONF_ERROR;
-            }
-
             q->backend = ngx_pcalloc(cf->pool, sizeof(ngx_url_t));
             if (q->backend == NULL) {
                 return NGX_CONF_ERROR;
             }
 
-            q->backend->url.data = value[i].data + 15;
-            q->backend->url.len = value[i].len - 15;
-            q->backend->default_port = 80;
+            if (ngx_strncmp(value[i].data + 8, "http://", 7) == 0) {
+                q->backend->url.data = value[i].data + 15;
+                q->backend->url.len = value[i].len - 15;
+                q->backend->default_port = 80;
+
+            } else if (ngx_strncmp(value[i].data + 8, "https://", 8) == 0) {
+#if (NGX_HTTP_SSL)
+                q->backend->url.data = value[i].data + 16;
+                q->backend->url.len = value[i].len - 16;
+                q->backend->default_port = 443;
+
+                q->ssl = ngx_pcalloc(cf->pool, sizeof(ngx_ssl_t));
+                if (q->ssl == NULL) {
+                    return NGX_CONF_ERROR;
+                }
+#else
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "\"%V\" backend \"%V\" needs nginx "
+                                   "built with the http_ssl_module",
+                                   &cmd->name, &value[i]);
+                return NGX_CONF_ERROR;
+#endif
+
+            } else {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "\"%V\" backend \"%V\" must be an "
+                                   "http:// or https:// URL", &cmd->name,
+                                   &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
             q->backend->uri_part = 1;
 
             if (ngx_parse_url(cf->pool, q->backend) != NGX_OK) {
@@ -3136,6 +3153,12 @@ ngx_http_security_report_queue_directive(ngx_conf_t *cf, ngx_command_t *cmd,
             continue;
         }
 
+        if (ngx_strncmp(value[i].data, "ca=", 3) == 0) {
+            ca.data = value[i].data + 3;
+            ca.len = value[i].len - 3;
+            continue;
+        }
+
         if (ngx_strncmp(value[i].data, "retry_max=", 10) == 0
             || ngx_strncmp(value[i].data, "max_age=", 8) == 0)
         {
@@ -3168,6 +3191,48 @@ ngx_http_security_report_queue_directive(ngx_conf_t *cf, ngx_command_t *cmd,
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "\"%V %V\" must have \"spool=DIR\"", &cmd->name,
                            &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+#if (NGX_HTTP_SSL)
+
+    /* the backend's certificate is verified: against ca=, or the system's */
+
+    if (q->ssl) {
+        q->ssl->log = cf->log;
+
+        if (ngx_ssl_create(q->ssl, NGX_SSL_TLSv1_2|NGX_SSL_TLSv1_3, NULL)
+            != NGX_OK)
+        {
+            return NGX_CONF_ERROR;
+        }
+
+        cln = ngx_pool_cleanup_add(cf->pool, 0);
+        if (cln == NULL) {
+            ngx_ssl_cleanup_ctx(q->ssl);
+            return NGX_CONF_ERROR;
+        }
+
+        cln->handler = ngx_ssl_cleanup_ctx;
+        cln->data = q->ssl;
+
+        if (ca.len) {
+            if (ngx_ssl_trusted_certificate(cf, q->ssl, &ca, 4) != NGX_OK) {
+                return NGX_CONF_ERROR;
+            }
+
+        } else if (SSL_CTX_set_default_verify_paths(q->ssl->ctx) != 1) {
+            ngx_ssl_error(NGX_LOG_EMERG, cf->log, 0,
+                          "SSL_CTX_set_default_verify_paths() failed");
+            return NGX_CONF_ERROR;
+        }
+
+    } else
+#endif
+    if (ca.len) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"%V %V\" has \"ca=\" but no https backend",
+                           &cmd->name, &value[1]);
         return NGX_CONF_ERROR;
     }
 
@@ -3220,7 +3285,7 @@ invalid:
 
     ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                        "\"%V\" has an invalid parameter \"%V\"; the syntax "
-                       "is NAME spool=DIR [backend=URL] "
+                       "is NAME spool=DIR [backend=URL] [ca=FILE] "
                        "[webhook_secret=FILE] [retry_max=TIME] "
                        "[max_age=TIME] [seal=FILE]", &cmd->name,
                        &value[i]);
@@ -3792,6 +3857,10 @@ static void ngx_http_security_report_scan(
 static ngx_int_t ngx_http_security_report_send_one(
     ngx_http_security_report_queue_t *q, u_char *id);
 static void ngx_http_security_report_peer_write(ngx_event_t *wev);
+#if (NGX_HTTP_SSL)
+static void ngx_http_security_report_peer_connected(ngx_event_t *ev);
+static void ngx_http_security_report_peer_handshake(ngx_connection_t *c);
+#endif
 static void ngx_http_security_report_peer_read(ngx_event_t *rev);
 static void ngx_http_security_report_done(
     ngx_http_security_report_delivery_t *dl, ngx_uint_t status,
@@ -4153,7 +4222,15 @@ ngx_http_security_report_send_one(ngx_http_security_report_queue_t *q,
 
     host = q->backend->host;
 
-    if (q->backend->port != 80) {
+    dl->host = ngx_pnalloc(pool, host.len + 1);
+    if (dl->host == NULL) {
+        ngx_destroy_pool(pool);
+        goto failed;
+    }
+
+    ngx_sprintf(dl->host, "%V%Z", &host);
+
+    if (q->backend->port != q->backend->default_port) {
         p = ngx_pnalloc(pool, host.len + 1 + NGX_INT_T_LEN);
         if (p == NULL) {
             ngx_destroy_pool(pool);
@@ -4209,11 +4286,18 @@ ngx_http_security_report_send_one(ngx_http_security_report_queue_t *q,
     c->write->handler = ngx_http_security_report_peer_write;
     c->read->handler = ngx_http_security_report_peer_read;
 
+#if (NGX_HTTP_SSL)
+    if (q->ssl) {
+        c->write->handler = ngx_http_security_report_peer_connected;
+        c->read->handler = ngx_http_security_report_peer_connected;
+    }
+#endif
+
     ngx_add_timer(c->write, q->timeout);
     ngx_add_timer(c->read, q->timeout);
 
     if (rc == NGX_OK) {
-        ngx_http_security_report_peer_write(c->write);
+        c->write->handler(c->write);
     }
 
     return NGX_OK;
@@ -4224,6 +4308,99 @@ failed:
 
     return NGX_DECLINED;
 }
+
+
+#if (NGX_HTTP_SSL)
+
+/* connected to an https backend: the handshake, with SNI */
+
+static void
+ngx_http_security_report_peer_connected(ngx_event_t *ev)
+{
+    ngx_int_t                             rc;
+    ngx_connection_t                     *c;
+    ngx_http_security_report_queue_t     *q;
+    ngx_http_security_report_delivery_t  *dl;
+
+    c = ev->data;
+    dl = c->data;
+    q = dl->queue;
+
+    if (ev->timedout) {
+        ngx_http_security_report_done(dl, 0, -1, "timed out connecting");
+        return;
+    }
+
+    if (ngx_ssl_create_connection(q->ssl, c, NGX_SSL_BUFFER|NGX_SSL_CLIENT)
+        != NGX_OK)
+    {
+        ngx_http_security_report_done(dl, 0, -1, "cannot start TLS");
+        return;
+    }
+
+    if (SSL_set_tlsext_host_name(c->ssl->connection,
+                                 (char *) dl->host) == 0)
+    {
+        ngx_http_security_report_done(dl, 0, -1, "cannot set SNI");
+        return;
+    }
+
+    rc = ngx_ssl_handshake(c);
+
+    if (rc == NGX_AGAIN) {
+        c->ssl->handler = ngx_http_security_report_peer_handshake;
+        return;
+    }
+
+    ngx_http_security_report_peer_handshake(c);
+}
+
+
+static void
+ngx_http_security_report_peer_handshake(ngx_connection_t *c)
+{
+    long                                  rc;
+    ngx_str_t                             name;
+    ngx_http_security_report_delivery_t  *dl;
+
+    dl = c->data;
+
+    if (!c->ssl->handshaked) {
+        ngx_http_security_report_done(dl, 0, -1, "TLS handshake failed");
+        return;
+    }
+
+    rc = SSL_get_verify_result(c->ssl->connection);
+
+    if (rc != X509_V_OK) {
+        ngx_log_error(NGX_LOG_ERR, c->log, 0,
+                      "the certificate of backend \"%V\" is not trusted: "
+                      "(%l: %s); set ca= to the CA that issued it",
+                      &dl->queue->backend->url, rc,
+                      X509_verify_cert_error_string(rc));
+        ngx_http_security_report_done(dl, 0, -1, "certificate not trusted");
+        return;
+    }
+
+    name.data = dl->host;
+    name.len = ngx_strlen(dl->host);
+
+    if (ngx_ssl_check_host(c, &name) != NGX_OK) {
+        ngx_log_error(NGX_LOG_ERR, c->log, 0,
+                      "the certificate of backend \"%V\" is not for "
+                      "\"%V\"", &dl->queue->backend->url, &name);
+        ngx_http_security_report_done(dl, 0, -1,
+                                      "certificate for another name");
+        return;
+    }
+
+    c->write->handler = ngx_http_security_report_peer_write;
+    c->read->handler = ngx_http_security_report_peer_read;
+
+    ngx_http_security_report_peer_write(c->write);
+}
+
+#endif
 
 
 static void
@@ -4244,7 +4421,7 @@ ngx_http_security_report_peer_write(ngx_event_t *wev)
     }
 
     while (b->pos < b->last) {
-        n = ngx_send(c, b->pos, b->last - b->pos);
+        n = c->send(c, b->pos, b->last - b->pos);
 
         if (n == NGX_AGAIN) {
             if (ngx_handle_write_event(wev, 0) != NGX_OK) {
@@ -4294,7 +4471,7 @@ ngx_http_security_report_peer_read(ngx_event_t *rev)
     }
 
     for ( ;; ) {
-        n = ngx_recv(c, buf, sizeof(buf));
+        n = c->recv(c, buf, sizeof(buf));
 
         if (n == NGX_AGAIN) {
             if (ngx_handle_read_event(rev, 0) != NGX_OK) {
@@ -4408,6 +4585,12 @@ ngx_http_security_report_done(ngx_http_security_report_delivery_t *dl,
     }
 
     if (dl->peer.connection) {
+#if (NGX_HTTP_SSL)
+        if (dl->peer.connection->ssl) {
+            dl->peer.connection->ssl->no_wait_shutdown = 1;
+            (void) ngx_ssl_shutdown(dl->peer.connection);
+        }
+#endif
         ngx_close_connection(dl->peer.connection);
         dl->peer.connection = NULL;
     }

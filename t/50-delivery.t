@@ -36,6 +36,7 @@ sub backend {
     my $port = $t->port(1);
     $backend_pid = fork // die;
     if ($backend_pid == 0) {
+        open STDOUT, '>', '/dev/null';
         exec "$FindBin::Bin/backend/webhook.py", $port, "$dir/received.log",
             @args;
         die "exec: $!";
@@ -55,7 +56,7 @@ sub stop_backend {
     undef $backend_pid;
 }
 
-END { stop_backend() }
+END { local $?; stop_backend() }
 
 sub received {
     my $log = $t->read_file('received.log') // '';

@@ -10,6 +10,7 @@ loopback that checks each request's Standard Webhooks signature on its own
 --retry-after  sent with those failures
 --delay S      wait S seconds before answering (each request)
 --close N      the first N requests: close the connection without answer
+--tls CERT KEY serve https
 
 Each request is one JSON line in LOG: id, timestamp, signature_ok, status
 answered, and the body.
@@ -106,12 +107,18 @@ def main():
     p.add_argument("--retry-after", type=int)
     p.add_argument("--delay", type=float, default=0)
     p.add_argument("--close", type=int, default=0)
+    p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     args = p.parse_args()
     args.secret_value = []
     for path in args.secret:
         with open(path) as f:
             args.secret_value.append(f.read().strip())
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    if args.tls:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls[0], args.tls[1])
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
     print("ready", flush=True)
     server.serve_forever()
 
