@@ -3160,7 +3160,8 @@ ngx_http_security_report_queue_directive(ngx_conf_t *cf, ngx_command_t *cmd,
         }
 
         if (ngx_strncmp(value[i].data, "retry_max=", 10) == 0
-            || ngx_strncmp(value[i].data, "max_age=", 8) == 0)
+            || ngx_strncmp(value[i].data, "max_age=", 8) == 0
+            || ngx_strncmp(value[i].data, "timeout=", 8) == 0)
         {
             file.data = (u_char *) ngx_strchr(value[i].data, '=') + 1;
             file.len = value[i].data + value[i].len - file.data;
@@ -3177,8 +3178,11 @@ ngx_http_security_report_queue_directive(ngx_conf_t *cf, ngx_command_t *cmd,
             if (value[i].data[0] == 'r') {
                 q->retry_max = t;
 
-            } else {
+            } else if (value[i].data[0] == 'm') {
                 q->max_age = t;
+
+            } else {
+                q->timeout = (ngx_msec_t) t * 1000;
             }
 
             continue;
@@ -3287,7 +3291,8 @@ invalid:
                        "\"%V\" has an invalid parameter \"%V\"; the syntax "
                        "is NAME spool=DIR [backend=URL] [ca=FILE] "
                        "[webhook_secret=FILE] [retry_max=TIME] "
-                       "[max_age=TIME] [seal=FILE]", &cmd->name,
+                       "[max_age=TIME] [timeout=TIME] [seal=FILE]",
+                       &cmd->name,
                        &value[i]);
     return NGX_CONF_ERROR;
 }

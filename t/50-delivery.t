@@ -29,6 +29,8 @@ $t->write_file('hmac.secret',
                . "\n", 0600);
 $t->write_file('ed.secret', 'whsk_' . encode_base64('k' x 32, '') . "\n",
                0600);
+system("$FindBin::Bin/../scripts/security-report-seal", 'keygen',
+       "$dir/seal.secret", "$dir/seal.public") == 0 or die;
 
 sub backend {
     my (@args) = @_;
@@ -102,6 +104,10 @@ $t->run(<<'EOF');
         webhook_secret=%%DIR%%/ed.secret retry_max=2s;
     security_report_queue short spool=%%DIR%%/short
         backend=http://127.0.0.1:%%PORT_1%%/ retry_max=1s max_age=3s;
+    security_report_queue quick spool=%%DIR%%/quick
+        backend=http://127.0.0.1:%%PORT_1%%/ retry_max=1s timeout=1s;
+    security_report_queue sealed spool=%%DIR%%/sealed
+        backend=http://127.0.0.1:%%PORT_1%%/ seal=%%DIR%%/seal.public;
 
     server {
         listen 127.0.0.1:%%PORT_0%%;
@@ -110,6 +116,8 @@ $t->run(<<'EOF');
         location = /hmac  { security_report queue=hmac; }
         location = /ed    { security_report queue=ed; }
         location = /short { security_report queue=short; }
+        location = /quick { security_report queue=quick; }
+        location = /sealed { security_report queue=sealed; }
         location = /metrics { security_report_status; }
     }
 EOF
@@ -188,6 +196,71 @@ ok(wait_for(sub { -f "$dir/hmac/done/$id" }, 10),
    'closed without an answer, then delivered');
 @tries = grep { $_->{id} eq $id } received();
 is(scalar @tries, 2, 'two attempts, the same webhook-id');
+
+# --- a backend too slow: the attempt times out, the next one succeeds
+
+unlink "$dir/received.log";
+backend('--delay', 3, '--slow', 1);
+$id = post('/quick', 'slow backend');
+ok(wait_for(sub { -f "$dir/quick/done/$id" }, 15),
+   'timed out once (timeout=1s), then delivered');
+like($t->error_log, qr/security report \Q$id\E not delivered .*timed out reading/,
+     'the timeout is logged');
+
+# --- sealed reports travel sealed
+
+$id = post('/sealed', 'a sealed one');
+ok(wait_for(sub { -f "$dir/sealed/done/$id" }, 10), 'sealed: delivered');
+my ($sealed) = grep { $_->{id} eq $id } received();
+my $sdata = decode_json($sealed->{body})->{data};
+ok($sdata->{sealed} && !exists $sdata->{report}, 'the data is sealed');
+$t->write_file('sealed.bin', decode_base64($sdata->{sealed}));
+my $clear = `$FindBin::Bin/../scripts/security-report-seal open $dir/seal.secret $dir/sealed.bin`;
+is(eval { decode_json($clear)->{id} }, $id,
+   'the backend opens it with its secret key');
+
+# --- 1,000 reports under load, each delivered exactly once
+
+unlink "$dir/received.log";
+backend('--secret', "$dir/hmac.secret");
+my $done_before = scalar(my @d = files('hmac', 'done'));
+my %accepted;
+my @kids;
+for my $k (0 .. 3) {
+    pipe my $rd, my $wr or die;
+    my $pid = fork // die;
+    if ($pid == 0) {
+        close $rd;
+        for my $i (1 .. 250) {
+            my $rid = post('/hmac', "load $k $i");
+            print $wr "$rid\n" if $rid;
+        }
+        close $wr;
+
+        # not exit(): the harness's destructor would stop nginx
+        POSIX::_exit(0);
+    }
+    close $wr;
+    push @kids, [$pid, $rd];
+}
+for my $kid (@kids) {
+    my $fh = $kid->[1];
+    while (my $l = <$fh>) { chomp $l; $accepted{$l}++ }
+    waitpid $kid->[0], 0;
+}
+is(scalar keys %accepted, 1000, '1,000 reports accepted from 4 clients');
+my $t0 = time;
+ok(wait_for(sub { my @d = files('hmac', 'done'); @d >= $done_before + 1000 },
+            60),
+   'all delivered') or diag(scalar(my @n = files('hmac', 'new')));
+note(sprintf 'the last of them delivered %.1f s after the last was accepted',
+     time - $t0);
+my %seen;
+$seen{$_->{id}}++ for received();
+is(scalar(grep { $accepted{$_} } keys %seen), 1000,
+   'the backend saw every one');
+is(scalar(grep { $seen{$_} > 1 } keys %seen), 0, 'each exactly once');
+ok(!grep({ !$_->{signature_ok} } received()), 'every signature valid');
 
 # --- max_age: a report that cannot be delivered in time goes to dead/
 

@@ -8,7 +8,8 @@ loopback that checks each request's Standard Webhooks signature on its own
 
 --fail N       the first N requests get --status (default 500)
 --retry-after  sent with those failures
---delay S      wait S seconds before answering (each request)
+--delay S      wait S seconds before answering (each request, or with
+               --slow N the first N)
 --close N      the first N requests: close the connection without answer
 --tls CERT KEY serve https
 
@@ -68,7 +69,7 @@ class Handler(BaseHTTPRequestHandler):
         with lock:
             count += 1
             n = count
-        if args.delay:
+        if args.delay and (args.slow == 0 or n <= args.slow):
             time.sleep(args.delay)
         if n <= args.close:
             self.close_connection = True
@@ -106,6 +107,7 @@ def main():
     p.add_argument("--status", type=int, default=500)
     p.add_argument("--retry-after", type=int)
     p.add_argument("--delay", type=float, default=0)
+    p.add_argument("--slow", type=int, default=0)
     p.add_argument("--close", type=int, default=0)
     p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     args = p.parse_args()
