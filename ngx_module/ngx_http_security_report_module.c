@@ -127,6 +127,7 @@ struct ngx_http_security_report_queue_s {
     ngx_array_t                       *batch;     /* ids to try, sorted */
     ngx_pool_t                        *batch_pool;
     ngx_uint_t                         next;
+    ngx_uint_t                         pending;
     time_t                             requeued;
     ngx_rbtree_t                       attempts;
     ngx_rbtree_node_t                  sentinel;
@@ -3107,6 +3108,18 @@ ngx_http_security_report_queue_directive(ngx_conf_t *cf, ngx_command_t *cmd,
 
             if (q->backend->uri.len == 0) {
                 ngx_str_set(&q->backend->uri, "/");
+
+            } else if (q->backend->uri.data[0] != '/') {
+                p = ngx_pnalloc(cf->pool, q->backend->uri.len + 1);
+                if (p == NULL) {
+                    return NGX_CONF_ERROR;
+                }
+
+                p[0] = '/';
+                ngx_memcpy(p + 1, q->backend->uri.data,
+                           q->backend->uri.len);
+                q->backend->uri.data = p;
+                q->backend->uri.len++;
             }
 
             continue;
@@ -3677,6 +3690,7 @@ ngx_http_security_report_status_handler(ngx_http_request_t *r)
     ngx_http_security_report_queue_t      **queues;
     ngx_http_security_report_metrics_t     *m;
     ngx_http_security_report_main_conf_t   *rmcf;
+    time_t                                 *ages;
     u_char                                  oldest[SC_ULID_LEN + 1];
 
     static ngx_str_t  type = ngx_string("text/plain; version=0.0.4");
@@ -3706,7 +3720,8 @@ ngx_http_security_report_status_handler(ngx_http_request_t *r)
     }
 
     body.data = ngx_pnalloc(r->pool, len);
-    if (body.data == NULL) {
+    ages = ngx_palloc(r->pool, (rmcf->queues.nelts + 1) * sizeof(time_t));
+    if (body.data == NULL || ages == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -3776,15 +3791,19 @@ ngx_http_security_report_status_handler(ngx_http_request_t *r)
                             count);
         }
 
-        p = ngx_sprintf(p,
-                "# HELP security_report_oldest_undelivered_seconds Age of "
-                "the oldest report in new/ (0: none).\n"
-                "# TYPE security_report_oldest_undelivered_seconds gauge\n"
-                "security_report_oldest_undelivered_seconds{queue=\"%V\"} "
-                "%T\n", &queues[i]->name,
-                oldest[0] ? ngx_max(now - (time_t) (sc_ulid_time(oldest)
-                                                    / 1000), 0)
-                          : 0);
+        ages[i] = oldest[0] ? ngx_max(now - (time_t) (sc_ulid_time(oldest)
+                                                      / 1000), 0)
+                            : 0;
+    }
+
+    p = ngx_sprintf(p,
+            "# HELP security_report_oldest_undelivered_seconds Age of the "
+            "oldest report in new/ (0: none).\n"
+            "# TYPE security_report_oldest_undelivered_seconds gauge\n");
+
+    for (i = 0; i < rmcf->queues.nelts; i++) {
+        p = ngx_sprintf(p, "security_report_oldest_undelivered_seconds"
+                        "{queue=\"%V\"} %T\n", &queues[i]->name, ages[i]);
     }
 
     p = ngx_sprintf(p,
@@ -3852,9 +3871,10 @@ ngx_http_security_report_status_handler(ngx_http_request_t *r)
  * same webhook-id every time.
  */
 
-#define NGX_HTTP_SECURITY_REPORT_IDLE    500
+/* new/ is looked at this often when empty, and when all is waiting */
+#define NGX_HTTP_SECURITY_REPORT_IDLE    50
+#define NGX_HTTP_SECURITY_REPORT_WAIT    500
 #define NGX_HTTP_SECURITY_REPORT_BATCH   256
-#define NGX_HTTP_SECURITY_REPORT_LEASE   600
 
 
 static void ngx_http_security_report_scan(
@@ -3877,6 +3897,10 @@ static ngx_uint_t *ngx_http_security_report_attempts(
     ngx_http_security_report_queue_t *q, u_char *id, ngx_uint_t create);
 static void ngx_http_security_report_forget(
     ngx_http_security_report_queue_t *q, u_char *id);
+static void ngx_http_security_report_count_dead(void);
+static void ngx_http_security_report_attempts_insert(
+    ngx_rbtree_node_t *temp, ngx_rbtree_node_t *node,
+    ngx_rbtree_node_t *sentinel);
 
 
 static void
@@ -3922,9 +3946,10 @@ ngx_http_security_report_init_process(ngx_cycle_t *cycle)
 
         q->log = cycle->log;
 
-        ngx_rbtree_init(&q->attempts, &q->sentinel, ngx_rbtree_insert_value);
+        ngx_rbtree_init(&q->attempts, &q->sentinel,
+                        ngx_http_security_report_attempts_insert);
 
-        /* claims of a worker that is gone: this one is the only one */
+        /* claims left by a worker that is gone */
 
         ngx_http_security_report_scan(q, 1);
         q->requeued = ngx_time();
@@ -4017,10 +4042,14 @@ ngx_http_security_report_scan(ngx_http_security_report_queue_t *q,
         }
 
         if (cur) {
-            /* a claim older than the lease was never finished */
 
-            if (now - ngx_file_mtime(&fi) >= NGX_HTTP_SECURITY_REPORT_LEASE
-                || q->requeued == 0)
+            /*
+             * a claim older than any attempt can take was left by a worker
+             * that died; a younger one may be the previous worker 0's,
+             * still finishing after a reload
+             */
+
+            if (now - ngx_file_mtime(&fi) > (time_t) (3 * q->timeout / 1000))
             {
                 (void) ngx_http_security_report_move(q, entry, "cur", "new",
                                                      now);
@@ -4028,6 +4057,8 @@ ngx_http_security_report_scan(ngx_http_security_report_queue_t *q,
 
             continue;
         }
+
+        q->pending++;
 
         /* not before its time: the modification time says when */
 
@@ -4085,17 +4116,23 @@ ngx_http_security_report_deliver(ngx_event_t *ev)
         return;
     }
 
-    if (ngx_time() - q->requeued >= 60) {
+    if (ngx_time() - q->requeued >= 5) {
         q->requeued = ngx_time();
         ngx_http_security_report_scan(q, 1);
     }
 
     for ( ;; ) {
         if (q->batch == NULL || q->next >= q->batch->nelts) {
+            q->pending = 0;
             ngx_http_security_report_scan(q, 0);
 
             if (q->batch == NULL || q->batch->nelts == 0) {
-                ngx_add_timer(&q->timer, NGX_HTTP_SECURITY_REPORT_IDLE);
+
+                /* reports wait for their time: look less often */
+
+                ngx_add_timer(&q->timer, q->pending
+                                         ? NGX_HTTP_SECURITY_REPORT_WAIT
+                                         : NGX_HTTP_SECURITY_REPORT_IDLE);
                 return;
             }
         }
@@ -4141,6 +4178,7 @@ ngx_http_security_report_send_one(ngx_http_security_report_queue_t *q,
                       (size_t) SC_ULID_LEN, id, &q->name);
         (void) ngx_http_security_report_move(q, id, "new", "dead", 0);
         ngx_http_security_report_forget(q, id);
+        ngx_http_security_report_count_dead();
         return NGX_DECLINED;
     }
 
@@ -4173,7 +4211,7 @@ ngx_http_security_report_send_one(ngx_http_security_report_queue_t *q,
         ngx_log_error(NGX_LOG_ERR, q->log, ngx_errno,
                       ngx_open_file_n " \"%s\" failed", path);
         ngx_destroy_pool(pool);
-        return NGX_DECLINED;
+        goto failed;
     }
 
     if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR
@@ -4309,7 +4347,8 @@ ngx_http_security_report_send_one(ngx_http_security_report_queue_t *q,
 
 failed:
 
-    (void) ngx_http_security_report_move(q, id, "cur", "new", now + 1);
+    (void) ngx_http_security_report_move(q, id, "cur", "new",
+                                         now + q->retry_max);
 
     return NGX_DECLINED;
 }
@@ -4581,12 +4620,20 @@ ngx_http_security_report_done(ngx_http_security_report_delivery_t *dl,
             (void) ngx_atomic_fetch_add(&m->failed, 1);
         }
 
-        ngx_log_error(NGX_LOG_WARN, q->log, 0,
-                      "security report %*s not delivered to \"%V\" "
-                      "(attempt %ui: %s%s%ui): retrying in %uL s",
-                      (size_t) SC_ULID_LEN, dl->id, &q->backend->url,
-                      *attempts, why ? why : "status ", why ? ", " : "",
-                      status, d.wait);
+        if (why) {
+            ngx_log_error(NGX_LOG_WARN, q->log, 0,
+                          "security report %*s not delivered to \"%V\" "
+                          "(attempt %ui: %s): retrying in %uL s",
+                          (size_t) SC_ULID_LEN, dl->id, &q->backend->url,
+                          *attempts, why, d.wait);
+
+        } else {
+            ngx_log_error(NGX_LOG_WARN, q->log, 0,
+                          "security report %*s not delivered to \"%V\" "
+                          "(attempt %ui: status %ui): retrying in %uL s",
+                          (size_t) SC_ULID_LEN, dl->id, &q->backend->url,
+                          *attempts, status, d.wait);
+        }
     }
 
     if (dl->peer.connection) {
@@ -4689,6 +4736,60 @@ ngx_http_security_report_attempts(ngx_http_security_report_queue_t *q,
     ngx_rbtree_insert(&q->attempts, &a->node);
 
     return &a->attempts;
+}
+
+
+static void
+ngx_http_security_report_count_dead(void)
+{
+    ngx_http_security_report_main_conf_t  *rmcf;
+
+    rmcf = ngx_http_cycle_get_module_main_conf(ngx_cycle,
+                                              ngx_http_security_report_module);
+
+    if (rmcf->metrics) {
+        (void) ngx_atomic_fetch_add(&rmcf->metrics->dead, 1);
+    }
+}
+
+
+/* attempts by (crc32, id), so that ids sharing a hash are found */
+
+static void
+ngx_http_security_report_attempts_insert(ngx_rbtree_node_t *temp,
+    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel)
+{
+    ngx_rbtree_node_t                    **p;
+    ngx_http_security_report_attempts_t   *a, *at;
+
+    for ( ;; ) {
+
+        if (node->key < temp->key) {
+            p = &temp->left;
+
+        } else if (node->key > temp->key) {
+            p = &temp->right;
+
+        } else {
+            a = (ngx_http_security_report_attempts_t *) node;
+            at = (ngx_http_security_report_attempts_t *) temp;
+
+            p = (ngx_memcmp(a->id, at->id, SC_ULID_LEN) < 0)
+                ? &temp->left : &temp->right;
+        }
+
+        if (*p == sentinel) {
+            break;
+        }
+
+        temp = *p;
+    }
+
+    *p = node;
+    node->parent = temp;
+    node->left = sentinel;
+    node->right = sentinel;
+    ngx_rbt_red(node);
 }
 
 

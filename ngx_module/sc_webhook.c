@@ -546,7 +546,7 @@ sc_webhook_request_len(size_t path_len, size_t host_len, size_t id_len,
            + sizeof(SC_REQ_TYPE) - 1 + sc_u64_len(body_len)
            + sizeof(SC_REQ_ID) - 1 + id_len
            + sizeof(SC_REQ_TS) - 1 + sc_u64_len(timestamp)
-           + sizeof(SC_REQ_SIG) - 1 + sig_len
+           + (sig_len ? sizeof(SC_REQ_SIG) - 1 + sig_len : 0)
            + sizeof(SC_REQ_TAIL) - 1 + body_len;
 }
 
@@ -570,8 +570,13 @@ sc_webhook_request(unsigned char *out, const unsigned char *path,
     p = sc_cpy(p, id, id_len);
     p = sc_literal(p, SC_REQ_TS);
     p = sc_put_u64(p, timestamp);
-    p = sc_literal(p, SC_REQ_SIG);
-    p = sc_cpy(p, sig, sig_len);
+    /* without a secret there is no signature, and no header */
+
+    if (sig_len) {
+        p = sc_literal(p, SC_REQ_SIG);
+        p = sc_cpy(p, sig, sig_len);
+    }
+
     p = sc_literal(p, SC_REQ_TAIL);
     p = sc_cpy(p, body, body_len);
 

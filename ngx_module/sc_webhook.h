@@ -146,7 +146,8 @@ size_t sc_webhook_payload(unsigned char *out, const unsigned char *record,
  *   webhook-signature: <sig>
  *   User-Agent: nginx-security-contact
  *   Connection: close
- * with CRLF line ends, an empty line, then the body.  The caller checks
+ * with CRLF line ends, an empty line, then the body; the signature
+ * header is left out when sig_len is 0 (a queue without a secret).  The caller checks
  * that path, host and id hold no CR, LF or controls (the id with
  * sc_webhook_id_valid()).  sc_webhook_request_len() gives the exact size:
  * it needs the timestamp because its decimal length varies.

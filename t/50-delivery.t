@@ -98,7 +98,8 @@ backend('--secret', "$dir/hmac.secret", '--secret', "$dir/ed.secret");
 $t->run(<<'EOF');
     security_report_queue hmac spool=%%DIR%%/hmac
         backend=http://127.0.0.1:%%PORT_1%%/hooks/security
-        webhook_secret=%%DIR%%/hmac.secret retry_max=2s max_age=1h;
+        webhook_secret=%%DIR%%/hmac.secret retry_max=2s max_age=1h
+        timeout=3s;
     security_report_queue ed spool=%%DIR%%/ed
         backend=http://127.0.0.1:%%PORT_1%%/hooks/security
         webhook_secret=%%DIR%%/ed.secret retry_max=2s;
@@ -274,7 +275,7 @@ like($t->error_log, qr/\[error\].*security report \Q$id\E (of queue "short" is o
 # --- a worker killed during a delivery
 
 unlink "$dir/received.log";
-backend('--secret', "$dir/hmac.secret", '--delay', 2);
+backend('--secret', "$dir/hmac.secret", '--delay', 2, '--slow', 1);
 $id = post('/hmac', 'killed');
 ok(wait_for(sub { files('hmac', 'cur') == 1 }, 5), 'the report is claimed');
 my ($w0) = $t->worker_pids;
@@ -282,7 +283,7 @@ my @workers = $t->worker_pids;
 kill 'KILL', @workers;
 $t->log_ok(qr/exited on signal 9/);
 $t->wait_workers;
-ok(wait_for(sub { -f "$dir/hmac/done/$id" }, 15),
+ok(wait_for(sub { -f "$dir/hmac/done/$id" }, 25),
    'after kill -9, the claim goes back and the report is delivered');
 @tries = grep { $_->{id} eq $id } received();
 ok(@tries >= 1 && !grep({ $_->{id} ne $id } @tries),
