@@ -289,9 +289,25 @@ ok(wait_for(sub { -f "$dir/hmac/done/$id" }, 25),
 ok(@tries >= 1 && !grep({ $_->{id} ne $id } @tries),
    'delivered with the same webhook-id');
 
-# --- reload, and a restart with reports in new/ and cur/
+like($t->http('/metrics', host => 'deliver.example')->{body},
+     qr/^security_report_dead_total 1$/m, 'the status page counts one dead letter');
 
+# --- a reload in the middle of a delivery
+
+unlink "$dir/received.log";
+backend('--secret', "$dir/hmac.secret", '--delay', 1, '--slow', 1);
+$id = post('/hmac', 'reloaded');
+ok(wait_for(sub { files('hmac', 'cur') == 1 }, 5), 'claimed before reload');
 $t->reload;
+ok(wait_for(sub { -f "$dir/hmac/done/$id" }, 15),
+   'a reload during the delivery: delivered');
+@tries = grep { $_->{id} eq $id } received();
+ok(@tries >= 1 && !grep({ $_->{id} ne $id } @tries),
+   'with its one webhook-id');
+is(scalar(files('hmac', 'cur')), 0, 'no claim left behind');
+
+# --- after a reload, and a restart with reports in new/ and cur/
+
 $id = post('/hmac', 'after reload');
 ok(wait_for(sub { -f "$dir/hmac/done/$id" }, 10), 'delivered after a reload');
 
@@ -304,7 +320,8 @@ rename "$dir/hmac/new/$b", "$dir/hmac/cur/$b";
 unlink "$dir/received.log";
 backend('--secret', "$dir/hmac.secret");
 $t->start;
-ok(wait_for(sub { -f "$dir/hmac/done/$a" && -f "$dir/hmac/done/$b" }, 10),
+# a claim in cur/ goes back once it is older than three timeouts (9 s)
+ok(wait_for(sub { -f "$dir/hmac/done/$a" && -f "$dir/hmac/done/$b" }, 25),
    'after a restart, reports in new/ and cur/ are delivered');
 
 my $m = $t->http('/metrics', host => 'deliver.example')->{body};
@@ -312,6 +329,30 @@ like($m, qr/^security_report_delivered_total \d+$/m, 'delivered counter');
 
 $t->log_ok(qr/exited on signal|not delivered|older than max_age/);
 $t->stop;
+
+# --- a single process (master_process off) delivers too
+
+my $s = SCTest->new;
+$s->{ports}[1] = $t->port(1);
+$s->write_conf(<<'EOF', master => 0);
+    security_report_queue single spool=%%DIR%%/single
+        backend=http://127.0.0.1:%%PORT_1%%/ retry_max=1s;
+    server {
+        listen 127.0.0.1:%%PORT_0%%;
+        location = /report { security_report; }
+    }
+EOF
+$s->start(ports => [$s->port(0)]);
+my $sr = $s->http('/report', method => 'POST', host => 'deliver.example',
+                  body => encode_json({ title => 'single',
+                                        target_url => 'https://x.example/',
+                                        description => 'd' }),
+                  headers => ['Content-Type' => 'application/json']);
+my $sid = eval { decode_json($sr->{body})->{id} } // '';
+ok(wait_for(sub { -f $s->dir . "/single/done/$sid" }, 10),
+   'master_process off: delivered by the single process');
+$s->stop;
+
 stop_backend();
 
 done_testing;

@@ -106,10 +106,12 @@ sub write_conf {
     # a static nginx has the module compiled in
     my $load = $ENV{SC_STATIC} ? '' : "load_module $MODULE;";
 
+    my $master = ($opts{master} // 1) ? 'on' : 'off';
+
     my $conf = <<"EOF";
 $load
 daemon off;
-master_process on;
+master_process $master;
 worker_processes $workers;
 error_log $dir/error.log $level;
 pid $dir/nginx.pid;
