@@ -3885,6 +3885,7 @@ static void ngx_http_security_report_peer_write(ngx_event_t *wev);
 #if (NGX_HTTP_SSL)
 static void ngx_http_security_report_peer_connected(ngx_event_t *ev);
 static void ngx_http_security_report_peer_handshake(ngx_connection_t *c);
+static ngx_uint_t ngx_http_security_report_host_is_ip(u_char *host);
 #endif
 static void ngx_http_security_report_peer_read(ngx_event_t *rev);
 static void ngx_http_security_report_done(
@@ -4382,8 +4383,11 @@ ngx_http_security_report_peer_connected(ngx_event_t *ev)
         return;
     }
 
-    if (SSL_set_tlsext_host_name(c->ssl->connection,
-                                 (char *) dl->host) == 0)
+    /* SNI carries host names only, never an address (RFC 6066) */
+
+    if (!ngx_http_security_report_host_is_ip(dl->host)
+        && SSL_set_tlsext_host_name(c->ssl->connection,
+                                    (char *) dl->host) == 0)
     {
         ngx_http_security_report_done(dl, 0, -1, "cannot set SNI");
         return;
@@ -4400,10 +4404,23 @@ ngx_http_security_report_peer_connected(ngx_event_t *ev)
 }
 
 
+static ngx_uint_t
+ngx_http_security_report_host_is_ip(u_char *host)
+{
+    size_t  len;
+
+    len = ngx_strlen(host);
+
+    return host[0] == '[' || ngx_inet_addr(host, len) != INADDR_NONE;
+}
+
+
 static void
 ngx_http_security_report_peer_handshake(ngx_connection_t *c)
 {
     long                                  rc;
+    u_char                               *ip;
+    X509                                 *cert;
     ngx_str_t                             name;
     ngx_http_security_report_delivery_t  *dl;
 
@@ -4429,7 +4446,43 @@ ngx_http_security_report_peer_handshake(ngx_connection_t *c)
     name.data = dl->host;
     name.len = ngx_strlen(dl->host);
 
-    if (ngx_ssl_check_host(c, &name) != NGX_OK) {
+    if (ngx_http_security_report_host_is_ip(dl->host)) {
+
+        /* an address is checked against the certificate's IP names */
+
+        cert = SSL_get_peer_certificate(c->ssl->connection);
+
+        /* without the brackets of an IPv6 literal, NUL-terminated */
+
+        ip = ngx_pnalloc(c->pool, name.len + 1);
+
+        if (ip) {
+            if (name.data[0] == '[' && name.len > 2) {
+                ngx_memcpy(ip, name.data + 1, name.len - 2);
+                ip[name.len - 2] = '\0';
+
+            } else {
+                ngx_memcpy(ip, name.data, name.len);
+                ip[name.len] = '\0';
+            }
+        }
+
+        rc = (cert && ip && X509_check_ip_asc(cert, (char *) ip, 0) == 1);
+
+        if (cert) {
+            X509_free(cert);
+        }
+
+        if (!rc) {
+            ngx_log_error(NGX_LOG_ERR, c->log, 0,
+                          "the certificate of backend \"%V\" is not for "
+                          "\"%V\"", &dl->queue->backend->url, &name);
+            ngx_http_security_report_done(dl, 0, -1,
+                                          "certificate for another address");
+            return;
+        }
+
+    } else if (ngx_ssl_check_host(c, &name) != NGX_OK) {
         ngx_log_error(NGX_LOG_ERR, c->log, 0,
                       "the certificate of backend \"%V\" is not for "
                       "\"%V\"", &dl->queue->backend->url, &name);

@@ -43,7 +43,7 @@ for my $ca (qw(ca other)) {
 openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
         '-nodes', '-keyout', "$dir/server.key", '-out', "$dir/server.csr",
         '-subj', '/CN=localhost');
-$t->write_file('ext.cnf', "subjectAltName=DNS:localhost\n");
+$t->write_file('ext.cnf', "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
 openssl('x509', '-req', '-in', "$dir/server.csr", '-CA', "$dir/ca.pem",
         '-CAkey', "$dir/ca.key", '-CAcreateserial', '-out',
         "$dir/server.pem", '-days', '2', '-extfile', "$dir/ext.cnf");
@@ -72,11 +72,15 @@ sub conf {
     security_report_queue tls spool=%%DIR%%/spool
         backend=https://localhost:%%PORT_1%%/hooks ca=%%DIR%%/$ca.pem
         retry_max=1s;
+    security_report_queue ip spool=%%DIR%%/ipspool
+        backend=https://127.0.0.1:%%PORT_1%%/hooks ca=%%DIR%%/$ca.pem
+        retry_max=1s;
 
     server {
         listen 127.0.0.1:%%PORT_0%%;
         server_name tls.example;
-        location = /report { security_report; }
+        location = /report { security_report queue=tls; }
+        location = /ip { security_report queue=ip; }
     }
 EOF
 }
@@ -118,6 +122,17 @@ my @got = map { decode_json($_) } grep { length }
           split /\n/, ($t->read_file('received.log') // '');
 is(scalar @got, 1, 'once');
 is($got[0]{id}, $id, 'with its webhook-id');
+
+# an https backend named by its address: no SNI, the IP name checked
+$r = $t->http('/ip', method => 'POST', host => 'tls.example',
+              body => encode_json({ title => 'by address',
+                                    target_url => 'https://tls.example/',
+                                    description => 'over https to an IP' }),
+              headers => ['Content-Type' => 'application/json']);
+my $ipid = decode_json($r->{body})->{id};
+ok(wait_for(sub { -f "$dir/ipspool/done/$ipid" }, 10),
+   'an https backend given as an address is verified and delivered')
+    or diag($t->error_log);
 
 $t->log_ok(qr/not trusted/);
 $t->stop;
