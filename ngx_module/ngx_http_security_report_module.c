@@ -3003,6 +3003,15 @@ ngx_http_security_report_queue_directive(ngx_conf_t *cf, ngx_command_t *cmd,
                 return NGX_CONF_ERROR;
             }
 
+            if (q->spool.len > NGX_MAX_PATH - sizeof("/dead/") - 1
+                               - SC_ULID_LEN)
+            {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "\"%V\" spool directory \"%V\" is too "
+                                   "long", &cmd->name, &q->spool);
+                return NGX_CONF_ERROR;
+            }
+
             continue;
         }
 
@@ -3876,6 +3885,13 @@ ngx_http_security_report_status_handler(ngx_http_request_t *r)
 #define NGX_HTTP_SECURITY_REPORT_WAIT    500
 #define NGX_HTTP_SECURITY_REPORT_BATCH   256
 
+/*
+ * a claim older than this (or than three timeouts) is taken back: even a
+ * reload that shortens timeout= leaves the previous worker 0 time to
+ * finish its attempt
+ */
+#define NGX_HTTP_SECURITY_REPORT_LEASE   30
+
 
 static void ngx_http_security_report_scan(
     ngx_http_security_report_queue_t *q, ngx_uint_t cur);
@@ -4050,7 +4066,9 @@ ngx_http_security_report_scan(ngx_http_security_report_queue_t *q,
              * still finishing after a reload
              */
 
-            if (now - ngx_file_mtime(&fi) > (time_t) (3 * q->timeout / 1000))
+            if (now - ngx_file_mtime(&fi)
+                > ngx_max((time_t) (3 * q->timeout / 1000),
+                          NGX_HTTP_SECURITY_REPORT_LEASE))
             {
                 (void) ngx_http_security_report_move(q, entry, "cur", "new",
                                                      now);
@@ -4371,6 +4389,11 @@ ngx_http_security_report_peer_connected(ngx_event_t *ev)
     dl = c->data;
     q = dl->queue;
 
+    if (c->close) {
+        ngx_http_security_report_done(dl, 0, -1, "worker shutting down");
+        return;
+    }
+
     if (ev->timedout) {
         ngx_http_security_report_done(dl, 0, -1, "timed out connecting");
         return;
@@ -4425,6 +4448,11 @@ ngx_http_security_report_peer_handshake(ngx_connection_t *c)
     ngx_http_security_report_delivery_t  *dl;
 
     dl = c->data;
+
+    if (c->close) {
+        ngx_http_security_report_done(dl, 0, -1, "worker shutting down");
+        return;
+    }
 
     if (!c->ssl->handshaked) {
         ngx_http_security_report_done(dl, 0, -1, "TLS handshake failed");
@@ -4542,6 +4570,13 @@ ngx_http_security_report_peer_write(ngx_event_t *wev)
 
     wev->handler = ngx_http_empty_handler;
 
+    /* with level-triggered methods a writable socket would spin */
+
+    if (ngx_handle_write_event(wev, 0) != NGX_OK) {
+        ngx_http_security_report_done(dl, 0, -1, "write event");
+        return;
+    }
+
     /* a response may have come meanwhile */
 
     if (c->read->ready) {
@@ -4561,6 +4596,11 @@ ngx_http_security_report_peer_read(ngx_event_t *rev)
 
     c = rev->data;
     dl = c->data;
+
+    if (c->close) {
+        ngx_http_security_report_done(dl, 0, -1, "worker shutting down");
+        return;
+    }
 
     if (rev->timedout) {
         ngx_http_security_report_done(dl, 0, -1, "timed out reading");
@@ -4692,7 +4732,15 @@ ngx_http_security_report_done(ngx_http_security_report_delivery_t *dl,
     if (dl->peer.connection) {
 #if (NGX_HTTP_SSL)
         if (dl->peer.connection->ssl) {
+
+            /*
+             * the answer is in, or the attempt failed: no close_notify is
+             * waited for, and after a failure none is sent, so that
+             * ngx_ssl_shutdown() frees the connection at once
+             */
+
             dl->peer.connection->ssl->no_wait_shutdown = 1;
+            dl->peer.connection->ssl->no_send_shutdown = (status == 0);
             (void) ngx_ssl_shutdown(dl->peer.connection);
         }
 #endif
@@ -4721,14 +4769,24 @@ static ngx_int_t
 ngx_http_security_report_move(ngx_http_security_report_queue_t *q,
     u_char *id, const char *from, const char *to, time_t mtime)
 {
-    u_char  a[NGX_MAX_PATH], b[NGX_MAX_PATH];
+    ngx_err_t        err;
+    ngx_file_info_t  fi;
+    u_char           a[NGX_MAX_PATH], b[NGX_MAX_PATH];
 
     ngx_sprintf(a, "%V/%s/%*s%Z", &q->spool, from, (size_t) SC_ULID_LEN, id);
     ngx_sprintf(b, "%V/%s/%*s%Z", &q->spool, to, (size_t) SC_ULID_LEN, id);
 
     if (ngx_rename_file(a, b) == NGX_FILE_ERROR) {
-        if (ngx_errno != NGX_ENOENT) {
-            ngx_log_error(NGX_LOG_ALERT, q->log, ngx_errno,
+        err = ngx_errno;
+
+        /*
+         * the source gone is another worker's claim, or a report taken
+         * by hand: nothing to say; anything else (a directory that is
+         * missing) leaves a report where it should not be
+         */
+
+        if (err != NGX_ENOENT || ngx_file_info(a, &fi) != NGX_FILE_ERROR) {
+            ngx_log_error(NGX_LOG_ALERT, q->log, err,
                           ngx_rename_file_n " \"%s\" to \"%s\" failed",
                           a, b);
         }

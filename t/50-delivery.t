@@ -283,7 +283,8 @@ my @workers = $t->worker_pids;
 kill 'KILL', @workers;
 $t->log_ok(qr/exited on signal 9/);
 $t->wait_workers;
-ok(wait_for(sub { -f "$dir/hmac/done/$id" }, 25),
+# a claim goes back once older than the lease, 30 s
+ok(wait_for(sub { -f "$dir/hmac/done/$id" }, 45),
    'after kill -9, the claim goes back and the report is delivered');
 @tries = grep { $_->{id} eq $id } received();
 ok(@tries >= 1 && !grep({ $_->{id} ne $id } @tries),
@@ -320,8 +321,8 @@ rename "$dir/hmac/new/$b", "$dir/hmac/cur/$b";
 unlink "$dir/received.log";
 backend('--secret', "$dir/hmac.secret");
 $t->start;
-# a claim in cur/ goes back once it is older than three timeouts (9 s)
-ok(wait_for(sub { -f "$dir/hmac/done/$a" && -f "$dir/hmac/done/$b" }, 25),
+# a claim in cur/ goes back once it is older than the lease (30 s)
+ok(wait_for(sub { -f "$dir/hmac/done/$a" && -f "$dir/hmac/done/$b" }, 45),
    'after a restart, reports in new/ and cur/ are delivered');
 
 my $m = $t->http('/metrics', host => 'deliver.example')->{body};
