@@ -82,6 +82,10 @@ typedef struct {
 ngx_int_t ngx_http_security_txt_host(ngx_http_request_t *r, ngx_str_t *host);
 time_t ngx_http_security_txt_expires(ngx_http_security_txt_srv_conf_t *stcf,
     time_t boundary);
+ngx_table_elt_t *ngx_http_security_contact_add_header(ngx_http_request_t *r,
+    const char *name, u_char *value, size_t len);
+ngx_int_t ngx_http_security_contact_send(ngx_http_request_t *r,
+    ngx_uint_t status, ngx_str_t *type, ngx_str_t *body);
 
 
 extern ngx_module_t  ngx_http_security_contact_module;

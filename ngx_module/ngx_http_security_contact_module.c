@@ -317,7 +317,6 @@ ngx_http_security_txt_handler(ngx_http_request_t *r)
     ngx_int_t                           rc;
     ngx_str_t                           body;
     ngx_uint_t                          redirect, key;
-    ngx_table_elt_t                    *allow;
     ngx_http_security_txt_srv_conf_t   *stcf;
 
     static ngx_str_t  pgp_keys = ngx_string("application/pgp-keys");
@@ -356,14 +355,13 @@ ngx_http_security_txt_handler(ngx_http_request_t *r)
     }
 
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
-        allow = ngx_list_push(&r->headers_out.headers);
-        if (allow == NULL) {
+        if (ngx_http_security_contact_add_header(r, "Allow",
+                                                 (u_char *) "GET, HEAD",
+                                                 sizeof("GET, HEAD") - 1)
+            == NULL)
+        {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
-
-        allow->hash = 1;
-        ngx_str_set(&allow->key, "Allow");
-        ngx_str_set(&allow->value, "GET, HEAD");
 
         return NGX_HTTP_NOT_ALLOWED;
     }
@@ -427,13 +425,10 @@ ngx_http_security_txt_redirect(ngx_http_request_t *r, ngx_uint_t https,
         return NGX_HTTP_BAD_REQUEST;
     }
 
-    location = ngx_list_push(&r->headers_out.headers);
+    location = ngx_http_security_contact_add_header(r, "Location", NULL, 0);
     if (location == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
-
-    location->hash = 1;
-    ngx_str_set(&location->key, "Location");
 
     if (https) {
         p = ngx_pnalloc(r->pool, sizeof("https://") - 1 + host.len
@@ -561,50 +556,84 @@ ngx_http_security_txt_send(ngx_http_request_t *r, ngx_str_t *body,
     ngx_str_t *type, u_char *etag, time_t last_modified, time_t max_age)
 {
     u_char           *p;
-    ngx_int_t         rc;
-    ngx_buf_t        *b;
-    ngx_chain_t       out;
     ngx_table_elt_t  *h;
-
-    h = ngx_list_push(&r->headers_out.headers);
-    if (h == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
 
     p = ngx_pnalloc(r->pool, NGX_HTTP_SECURITY_TXT_ETAG_SIZE);
     if (p == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    h->hash = 1;
-    ngx_str_set(&h->key, "ETag");
-    h->value.data = p;
-    h->value.len = NGX_HTTP_SECURITY_TXT_ETAG_SIZE;
     ngx_memcpy(p, etag, NGX_HTTP_SECURITY_TXT_ETAG_SIZE);
+
+    h = ngx_http_security_contact_add_header(r, "ETag", p,
+                                             NGX_HTTP_SECURITY_TXT_ETAG_SIZE);
+    if (h == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
 
     ngx_http_clear_etag(r);
     r->headers_out.etag = h;
 
     if (max_age >= 0) {
-        h = ngx_list_push(&r->headers_out.headers);
-        if (h == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
         p = ngx_pnalloc(r->pool, sizeof("max-age=") - 1 + NGX_TIME_T_LEN);
         if (p == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        h->hash = 1;
-        ngx_str_set(&h->key, "Cache-Control");
-        h->value.data = p;
-        h->value.len = ngx_sprintf(p, "max-age=%T", max_age) - p;
+        if (ngx_http_security_contact_add_header(r, "Cache-Control", p,
+                                ngx_sprintf(p, "max-age=%T", max_age) - p)
+            == NULL)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
     }
 
-    r->headers_out.status = NGX_HTTP_OK;
-    r->headers_out.content_length_n = body->len;
     r->headers_out.last_modified_time = last_modified;
+
+    return ngx_http_security_contact_send(r, NGX_HTTP_OK, type, body);
+}
+
+
+/* a response header; value may be set by the caller afterwards */
+
+ngx_table_elt_t *
+ngx_http_security_contact_add_header(ngx_http_request_t *r, const char *name,
+    u_char *value, size_t len)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NULL;
+    }
+
+    h->hash = 1;
+    h->key.data = (u_char *) name;
+    h->key.len = ngx_strlen(name);
+    h->value.data = value;
+    h->value.len = len;
+
+    return h;
+}
+
+
+/*
+ * Sends a whole answer from memory: status, Content-Type (its length up
+ * to the parameters, for the filters that look at it), Content-Length,
+ * then the body, which must live as long as the request.
+ */
+
+ngx_int_t
+ngx_http_security_contact_send(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, ngx_str_t *body)
+{
+    u_char       *p;
+    ngx_int_t     rc;
+    ngx_buf_t    *b;
+    ngx_chain_t   out;
+
+    r->headers_out.status = status;
+    r->headers_out.content_length_n = body->len;
 
     r->headers_out.content_type = *type;
     r->headers_out.content_type_len = type->len;

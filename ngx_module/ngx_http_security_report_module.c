@@ -251,8 +251,6 @@ static ngx_table_elt_t *ngx_http_security_report_header_in(
     ngx_http_request_t *r, const char *name);
 static void ngx_http_security_report_token_key(ngx_http_request_t *r,
     u_char *key);
-static ngx_int_t ngx_http_security_report_add_header(ngx_http_request_t *r,
-    const char *name, u_char *value, size_t len);
 
 static ngx_int_t ngx_http_security_report_init(ngx_conf_t *cf);
 static ngx_int_t ngx_http_security_report_init_process(ngx_cycle_t *cycle);
@@ -430,10 +428,10 @@ ngx_http_security_report_handler(ngx_http_request_t *r)
         return ngx_http_security_report_post(r);
     }
 
-    if (ngx_http_security_report_add_header(r, "Allow",
+    if (ngx_http_security_contact_add_header(r, "Allow",
                                             (u_char *) "GET, HEAD, POST",
                                             sizeof("GET, HEAD, POST") - 1)
-        != NGX_OK)
+        == NULL)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -1665,12 +1663,12 @@ ngx_http_security_report_stored(ngx_http_request_t *r)
 
         r->keepalive = 0;
 
-        if (ngx_http_security_report_add_header(r, "Retry-After",
+        if (ngx_http_security_contact_add_header(r, "Retry-After",
                                                 (u_char *)
                                             NGX_HTTP_SECURITY_REPORT_RETRY_S,
                                     sizeof(NGX_HTTP_SECURITY_REPORT_RETRY_S)
                                                 - 1)
-            != NGX_OK)
+            == NULL)
         {
             ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
             return;
@@ -1985,10 +1983,6 @@ static ngx_int_t
 ngx_http_security_report_send(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t *type, ngx_str_t *body)
 {
-    ngx_int_t     rc;
-    ngx_buf_t    *b;
-    ngx_chain_t   out;
-
     static u_char  csp[] = "default-src 'none'; style-src 'unsafe-inline'; "
                            "form-action 'self'; base-uri 'none'; "
                            "frame-ancestors 'none'";
@@ -1997,88 +1991,40 @@ ngx_http_security_report_send(ngx_http_request_t *r, ngx_uint_t status,
         r->keepalive = 0;
     }
 
-    if (ngx_http_security_report_add_header(r, "Cache-Control",
+    if (ngx_http_security_contact_add_header(r, "Cache-Control",
                                             (u_char *) "no-store", 8)
-        != NGX_OK
-        || ngx_http_security_report_add_header(r, "X-Content-Type-Options",
+        == NULL
+        || ngx_http_security_contact_add_header(r, "X-Content-Type-Options",
                                                (u_char *) "nosniff", 7)
-           != NGX_OK)
+           == NULL)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     if (type == &ngx_http_security_report_html_type) {
-        if (ngx_http_security_report_add_header(r,
+        if (ngx_http_security_contact_add_header(r,
                                                 "Content-Security-Policy",
                                                 csp, sizeof(csp) - 1)
-            != NGX_OK
-            || ngx_http_security_report_add_header(r, "Referrer-Policy",
+            == NULL
+            || ngx_http_security_contact_add_header(r, "Referrer-Policy",
                                                    (u_char *) "no-referrer",
                                                    11)
-               != NGX_OK
-            || ngx_http_security_report_add_header(r, "Vary",
+               == NULL
+            || ngx_http_security_contact_add_header(r, "Vary",
                                                    (u_char *)
                                                    "Accept-Language", 15)
-               != NGX_OK)
+               == NULL)
         {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
     }
 
-    r->headers_out.status = status;
-    r->headers_out.content_length_n = body->len;
-
     if (status == NGX_HTTP_SECURITY_REPORT_UNPROCESSABLE) {
         ngx_str_set(&r->headers_out.status_line,
                     "422 Unprocessable Entity");
     }
-    r->headers_out.content_type = *type;
-    r->headers_out.content_type_len = type == &ngx_http_security_report_json_type
-                                      ? type->len : sizeof("text/html") - 1;
-    r->headers_out.content_type_lowcase = NULL;
 
-    rc = ngx_http_send_header(r);
-
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
-        return rc;
-    }
-
-    b = ngx_calloc_buf(r->pool);
-    if (b == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    b->pos = body->data;
-    b->last = body->data + body->len;
-    b->memory = 1;
-    b->last_buf = (r == r->main) ? 1 : 0;
-    b->last_in_chain = 1;
-
-    out.buf = b;
-    out.next = NULL;
-
-    return ngx_http_output_filter(r, &out);
-}
-
-
-static ngx_int_t
-ngx_http_security_report_add_header(ngx_http_request_t *r, const char *name,
-    u_char *value, size_t len)
-{
-    ngx_table_elt_t  *h;
-
-    h = ngx_list_push(&r->headers_out.headers);
-    if (h == NULL) {
-        return NGX_ERROR;
-    }
-
-    h->hash = 1;
-    h->key.data = (u_char *) name;
-    h->key.len = ngx_strlen(name);
-    h->value.data = value;
-    h->value.len = len;
-
-    return NGX_OK;
+    return ngx_http_security_contact_send(r, status, type, body);
 }
 
 
@@ -2296,8 +2242,8 @@ ngx_http_security_report_limit(ngx_http_request_t *r,
 
     ngx_memcpy(p, policy, len);
 
-    if (ngx_http_security_report_add_header(r, "RateLimit-Policy", p, len)
-        != NGX_OK)
+    if (ngx_http_security_contact_add_header(r, "RateLimit-Policy", p, len)
+        == NULL)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -2310,8 +2256,8 @@ ngx_http_security_report_limit(ngx_http_request_t *r,
 
     ngx_memcpy(p, header, len);
 
-    if (ngx_http_security_report_add_header(r, "RateLimit", p, len)
-        != NGX_OK)
+    if (ngx_http_security_contact_add_header(r, "RateLimit", p, len)
+        == NULL)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -2345,8 +2291,8 @@ ngx_http_security_report_limit(ngx_http_request_t *r,
 
     len = ngx_sprintf(p, "%uL", sc_rate_ceil_sec(res.retry_after_us)) - p;
 
-    if (ngx_http_security_report_add_header(r, "Retry-After", p, len)
-        != NGX_OK)
+    if (ngx_http_security_contact_add_header(r, "Retry-After", p, len)
+        == NULL)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
