@@ -119,10 +119,18 @@ struct ngx_http_security_report_queue_s {
     time_t                             retry_max;
     time_t                             max_age;
     ngx_msec_t                         timeout;
+    uint32_t                           key;       /* crc32 of the spool */
+    ngx_fd_t                           wake[2];   /* a pipe: "new report" */
 
     /* the delivering worker's state */
     ngx_event_t                        timer;
     ngx_log_t                         *log;
+    ngx_uint_t                         owner;     /* this worker delivers */
+    ngx_connection_t                  *waker;     /* wake[0], when owner */
+    ngx_uint_t                         addr;      /* of backend->addrs */
+    u_char                            *fresh;     /* ids from the pipe */
+    ngx_uint_t                         first;
+    ngx_uint_t                         nfresh;
     ngx_http_security_report_delivery_t  *delivery;
     ngx_array_t                       *batch;     /* ids to try, sorted */
     ngx_pool_t                        *batch_pool;
@@ -144,6 +152,15 @@ static const char  *ngx_http_security_report_reasons[] = {
 
 #define NGX_HTTP_SECURITY_REPORT_NREASONS  9
 
+/* queues with a backend, each delivered by one worker at a time */
+#define NGX_HTTP_SECURITY_REPORT_OWNERS    64
+
+typedef struct {
+    uint32_t                           key;       /* crc32 of the spool */
+    ngx_pid_t                          pid;       /* 0: nobody */
+    time_t                             lease;     /* unless renewed */
+} ngx_http_security_report_owner_t;
+
 
 typedef struct {
     ngx_atomic_t                       accepted;
@@ -152,7 +169,10 @@ typedef struct {
     ngx_atomic_t                       delivered;
     ngx_atomic_t                       failed;
     ngx_atomic_t                       dead;
-    ngx_atomic_t                       rejected[NGX_HTTP_SECURITY_REPORT_NREASONS];
+    ngx_atomic_t                       rejected[
+                                           NGX_HTTP_SECURITY_REPORT_NREASONS];
+    /* who delivers each queue, under the zone's mutex */
+    ngx_http_security_report_owner_t   owners[NGX_HTTP_SECURITY_REPORT_OWNERS];
 } ngx_http_security_report_metrics_t;
 
 
@@ -254,6 +274,7 @@ static void ngx_http_security_report_token_key(ngx_http_request_t *r,
 
 static ngx_int_t ngx_http_security_report_init(ngx_conf_t *cf);
 static ngx_int_t ngx_http_security_report_init_process(ngx_cycle_t *cycle);
+static void ngx_http_security_report_exit_process(ngx_cycle_t *cycle);
 static void ngx_http_security_report_deliver(ngx_event_t *ev);
 static void ngx_http_security_report_secret_cleanup(void *data);
 static ngx_int_t ngx_http_security_report_init_metrics(
@@ -277,6 +298,9 @@ static ngx_int_t ngx_http_security_report_init_zone(ngx_shm_zone_t *shm_zone,
 static void ngx_http_security_report_rbtree_insert_value(
     ngx_rbtree_node_t *temp, ngx_rbtree_node_t *node,
     ngx_rbtree_node_t *sentinel);
+static ngx_int_t ngx_http_security_report_wake_pipe(ngx_conf_t *cf,
+    ngx_http_security_report_queue_t *q);
+static void ngx_http_security_report_wake_cleanup(void *data);
 static char *ngx_http_security_report_queue_directive(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_security_report(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -392,7 +416,7 @@ ngx_module_t  ngx_http_security_report_module = {
     ngx_http_security_report_init_process, /* init process */
     NULL,                                  /* init thread */
     NULL,                                  /* exit thread */
-    NULL,                                  /* exit process */
+    ngx_http_security_report_exit_process, /* exit process */
     NULL,                                  /* exit master */
     NGX_MODULE_V1_PADDING
 };
@@ -1628,10 +1652,11 @@ ngx_http_security_report_write_done(ngx_event_t *ev)
 static void
 ngx_http_security_report_stored(ngx_http_request_t *r)
 {
-    ngx_int_t                        rc;
-    ngx_uint_t                       level;
-    ngx_str_t                        host;
-    ngx_http_security_report_ctx_t  *ctx;
+    ngx_int_t                             rc;
+    ngx_uint_t                            level;
+    ngx_str_t                             host;
+    ngx_http_security_report_ctx_t       *ctx;
+    ngx_http_security_report_loc_conf_t  *rlcf;
 
     if (r->aio) {
 
@@ -1688,6 +1713,21 @@ ngx_http_security_report_stored(ngx_http_request_t *r)
     ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
                   "security report %*s for \"%V\" stored in \"%s\"",
                   (size_t) SC_ULID_LEN, ctx->id, &host, ctx->new_path);
+
+    /*
+     * the delivering worker sends it at once; with the pipe full it is
+     * behind, and finds the report when it lists new/
+     */
+
+    rlcf = ngx_http_get_module_loc_conf(r, ngx_http_security_report_module);
+
+    if (rlcf->queue->wake[1] != NGX_INVALID_FILE
+        && write(rlcf->queue->wake[1], ctx->id, SC_ULID_LEN) == -1)
+    {
+        ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, ngx_errno,
+                       "security report %*s not written to the pipe",
+                       (size_t) SC_ULID_LEN, ctx->id);
+    }
 
     rc = ngx_http_security_report_receipt(r, ctx);
 
@@ -2318,7 +2358,9 @@ ngx_http_security_report_limit(ngx_http_request_t *r,
 static ngx_int_t
 ngx_http_security_report_init(ngx_conf_t *cf)
 {
-    ngx_http_security_report_main_conf_t  *rmcf;
+    ngx_uint_t                              i, n;
+    ngx_http_security_report_queue_t      **queues;
+    ngx_http_security_report_main_conf_t   *rmcf;
 
     static ngx_str_t  name = ngx_string("security_report_metrics");
 
@@ -2332,6 +2374,22 @@ ngx_http_security_report_init(ngx_conf_t *cf)
 
     if (rmcf->queues.nelts == 0) {
         return NGX_OK;
+    }
+
+    queues = rmcf->queues.elts;
+    n = 0;
+
+    for (i = 0; i < rmcf->queues.nelts; i++) {
+        if (queues[i]->backend) {
+            n++;
+        }
+    }
+
+    if (n > NGX_HTTP_SECURITY_REPORT_OWNERS) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "%ui queues have \"backend=\"; at most %d may",
+                           n, NGX_HTTP_SECURITY_REPORT_OWNERS);
+        return NGX_ERROR;
     }
 
     rmcf->metrics_zone = ngx_shared_memory_add(cf, &name, 8 * ngx_pagesize,
@@ -2883,6 +2941,68 @@ ngx_http_security_report_rbtree_insert_value(ngx_rbtree_node_t *temp,
  * as nginx creates its own temporary directories.
  */
 
+/*
+ * The accepting worker writes a byte to a queue's pipe once a report is in
+ * new/; the worker that delivers the queue reads it and sends at once.
+ * Made here, in the master, so that every worker has both ends.
+ */
+
+static ngx_int_t
+ngx_http_security_report_wake_pipe(ngx_conf_t *cf,
+    ngx_http_security_report_queue_t *q)
+{
+    ngx_uint_t           i;
+    ngx_pool_cleanup_t  *cln;
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (pipe(q->wake) == -1) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno, "pipe() failed");
+        q->wake[0] = NGX_INVALID_FILE;
+        q->wake[1] = NGX_INVALID_FILE;
+        return NGX_ERROR;
+    }
+
+    cln->handler = ngx_http_security_report_wake_cleanup;
+    cln->data = q;
+
+    for (i = 0; i < 2; i++) {
+        if (ngx_nonblocking(q->wake[i]) == -1) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                               ngx_nonblocking_n " failed");
+            return NGX_ERROR;
+        }
+
+        if (fcntl(q->wake[i], F_SETFD, FD_CLOEXEC) == -1) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                               "fcntl(FD_CLOEXEC) failed");
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_security_report_wake_cleanup(void *data)
+{
+    ngx_http_security_report_queue_t  *q = data;
+
+    ngx_uint_t  i;
+
+    for (i = 0; i < 2; i++) {
+        if (q->wake[i] != NGX_INVALID_FILE) {
+            (void) close(q->wake[i]);
+            q->wake[i] = NGX_INVALID_FILE;
+        }
+    }
+}
+
+
 static char *
 ngx_http_security_report_queue_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf)
@@ -3163,6 +3283,29 @@ ngx_http_security_report_queue_directive(ngx_conf_t *cf, ngx_command_t *cmd,
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "\"%V %V\" must have \"spool=DIR\"", &cmd->name,
                            &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    /* a spool is one queue's: its claims and its one delivering worker */
+
+    for (i = 0; i < rmcf->queues.nelts; i++) {
+        if (qp[i]->spool.len == q->spool.len
+            && ngx_strncmp(qp[i]->spool.data, q->spool.data, q->spool.len)
+               == 0)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"%V %V\" has the spool \"%V\" of queue "
+                               "\"%V\"", &cmd->name, &value[1], &q->spool,
+                               &qp[i]->name);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    q->key = ngx_crc32_long(q->spool.data, q->spool.len);
+    q->wake[0] = NGX_INVALID_FILE;
+    q->wake[1] = NGX_INVALID_FILE;
+
+    if (q->backend && ngx_http_security_report_wake_pipe(cf, q) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
 
@@ -3638,6 +3781,7 @@ ngx_http_security_report_status_handler(ngx_http_request_t *r)
     time_t                                  now, boundary;
     ngx_int_t                               rc;
     ngx_str_t                               body, *name;
+    ngx_pid_t                               pid;
     ngx_uint_t                              i, d, count;
     ngx_http_core_srv_conf_t              **cscfp;
     ngx_http_core_main_conf_t              *cmcf;
@@ -3761,6 +3905,31 @@ ngx_http_security_report_status_handler(ngx_http_request_t *r)
                         "{queue=\"%V\"} %T\n", &queues[i]->name, ages[i]);
     }
 
+    if (m) {
+        p = ngx_sprintf(p,
+                "# HELP security_report_delivery_owner_pid The process that "
+                "delivers each queue with a backend (0: none yet).\n"
+                "# TYPE security_report_delivery_owner_pid gauge\n");
+
+        for (i = 0; i < rmcf->queues.nelts; i++) {
+            if (queues[i]->backend == NULL) {
+                continue;
+            }
+
+            pid = 0;
+
+            for (d = 0; d < NGX_HTTP_SECURITY_REPORT_OWNERS; d++) {
+                if (m->owners[d].pid && m->owners[d].key == queues[i]->key) {
+                    pid = m->owners[d].pid;
+                    break;
+                }
+            }
+
+            p = ngx_sprintf(p, "security_report_delivery_owner_pid"
+                            "{queue=\"%V\"} %P\n", &queues[i]->name, pid);
+        }
+    }
+
     p = ngx_sprintf(p,
             "# HELP security_txt_expires_timestamp_seconds The Expires "
             "security.txt shows now, per server.\n"
@@ -3815,32 +3984,57 @@ ngx_http_security_report_status_handler(ngx_http_request_t *r)
 /* ------------------------------------------------------------ delivery */
 
 /*
- * Delivery to the backend runs in one worker (worker 0, or the single
- * process), on its event loop, as nginx's OCSP stapling client does: a
- * timer looks at new/, a report is claimed by renaming it into cur/, sent
- * as a Standard Webhooks POST, and moved to done/ on a 2xx, back to new/
- * with a later modification time (when to try again) otherwise, or to
- * dead/ once it is older than max_age.  A claim left in cur/ by a worker
- * that died goes back to new/ when the next one starts, and any claim
- * older than a lease at each minute: delivery is at least once, with the
- * same webhook-id every time.
+ * Delivery to the backend runs in the worker processes (or the single
+ * process), on their event loops, as nginx's OCSP stapling client does.
+ * One worker at a time delivers a queue: the one whose pid is in the
+ * queue's slot in shared memory.  Every worker looks at the slot each
+ * second and takes it when it is free (at start, or let go by a worker
+ * that exits after a reload), when its holder is gone (kill -9), or when
+ * the holder has not renewed it within a lease (a worker stuck that long).
+ *
+ * The worker that accepts a report writes its id to the queue's pipe once
+ * the report is in new/; the delivering worker reads it and sends at once.
+ * It also lists new/ every second, and more often while there is a
+ * backlog.  A report is claimed by renaming it into cur/, sent as a
+ * Standard Webhooks POST, and moved to done/ on a 2xx, back to new/ with a
+ * later modification time (when to try again) otherwise, or to dead/ once
+ * it is older than max_age.  A worker that takes a queue over first moves
+ * every claim in cur/ back to new/: nobody else is sending them.  Then,
+ * every 5 seconds, any claim older than a lease goes back too.  Delivery
+ * is at least once, with the same webhook-id every time.
  */
 
-/* new/ is looked at this often when empty, and when all is waiting */
-#define NGX_HTTP_SECURITY_REPORT_IDLE    50
+/* new/ is listed this often when empty, and when all in it waits */
+#define NGX_HTTP_SECURITY_REPORT_IDLE    1000
 #define NGX_HTTP_SECURITY_REPORT_WAIT    500
 #define NGX_HTTP_SECURITY_REPORT_BATCH   256
 
+/* the workers that do not deliver a queue look at its slot this often */
+#define NGX_HTTP_SECURITY_REPORT_WATCH   1000
+
+/* ids read from the pipe and not yet sent; more are found by listing */
+#define NGX_HTTP_SECURITY_REPORT_FRESH   256
+
 /*
- * a claim older than this (or than three timeouts) is taken back: even a
- * reload that shortens timeout= leaves the previous worker 0 time to
- * finish its attempt
+ * the delivering worker's lease, renewed each time it looks at the queue,
+ * and the age of a claim in cur/ that is taken back: this or three
+ * timeouts, whichever is longer, so that an attempt under way is never
+ * taken for an abandoned one
  */
 #define NGX_HTTP_SECURITY_REPORT_LEASE   30
 
 
+static ngx_int_t ngx_http_security_report_own(
+    ngx_http_security_report_queue_t *q);
+static void ngx_http_security_report_release(
+    ngx_http_security_report_queue_t *q);
+static ngx_int_t ngx_http_security_report_listen(
+    ngx_http_security_report_queue_t *q);
+static void ngx_http_security_report_unlisten(
+    ngx_http_security_report_queue_t *q);
+static void ngx_http_security_report_wake(ngx_event_t *rev);
 static void ngx_http_security_report_scan(
-    ngx_http_security_report_queue_t *q, ngx_uint_t cur);
+    ngx_http_security_report_queue_t *q, ngx_uint_t what);
 static ngx_int_t ngx_http_security_report_send_one(
     ngx_http_security_report_queue_t *q, u_char *id);
 static void ngx_http_security_report_peer_write(ngx_event_t *wev);
@@ -3866,6 +4060,12 @@ static void ngx_http_security_report_attempts_insert(
     ngx_rbtree_node_t *sentinel);
 
 
+/* what ngx_http_security_report_scan() does */
+#define NGX_HTTP_SECURITY_REPORT_NEW     0    /* the due ids in new/ */
+#define NGX_HTTP_SECURITY_REPORT_STALE   1    /* old claims back to new/ */
+#define NGX_HTTP_SECURITY_REPORT_CLAIMS  2    /* all claims back to new/ */
+
+
 static void
 ngx_http_security_report_secret_cleanup(void *data)
 {
@@ -3876,28 +4076,40 @@ ngx_http_security_report_secret_cleanup(void *data)
 }
 
 
-static ngx_int_t
-ngx_http_security_report_init_process(ngx_cycle_t *cycle)
+static ngx_http_security_report_main_conf_t *
+ngx_http_security_report_cycle_conf(ngx_cycle_t *cycle)
 {
-    ngx_uint_t                              i;
-    ngx_http_conf_ctx_t                    *ctx;
-    ngx_http_security_report_queue_t      **queues, *q;
-    ngx_http_security_report_main_conf_t   *rmcf;
-
-    if ((ngx_process != NGX_PROCESS_WORKER
-         && ngx_process != NGX_PROCESS_SINGLE)
-        || ngx_worker != 0)
-    {
-        return NGX_OK;
-    }
+    ngx_http_conf_ctx_t  *ctx;
 
     ctx = (ngx_http_conf_ctx_t *) cycle->conf_ctx[ngx_http_module.index];
 
     if (ctx == NULL) {
+        return NULL;
+    }
+
+    return ctx->main_conf[ngx_http_security_report_module.ctx_index];
+}
+
+
+static ngx_int_t
+ngx_http_security_report_init_process(ngx_cycle_t *cycle)
+{
+    ngx_uint_t                              i;
+    ngx_http_security_report_queue_t      **queues, *q;
+    ngx_http_security_report_main_conf_t   *rmcf;
+
+    if (ngx_process != NGX_PROCESS_WORKER
+        && ngx_process != NGX_PROCESS_SINGLE)
+    {
         return NGX_OK;
     }
 
-    rmcf = ctx->main_conf[ngx_http_security_report_module.ctx_index];
+    rmcf = ngx_http_security_report_cycle_conf(cycle);
+
+    if (rmcf == NULL || rmcf->metrics == NULL) {
+        return NGX_OK;
+    }
+
     queues = rmcf->queues.elts;
 
     for (i = 0; i < rmcf->queues.nelts; i++) {
@@ -3912,24 +4124,361 @@ ngx_http_security_report_init_process(ngx_cycle_t *cycle)
         ngx_rbtree_init(&q->attempts, &q->sentinel,
                         ngx_http_security_report_attempts_insert);
 
-        /* claims left by a worker that is gone */
-
-        ngx_http_security_report_scan(q, 1);
-        q->requeued = ngx_time();
+        q->fresh = ngx_palloc(cycle->pool,
+                              NGX_HTTP_SECURITY_REPORT_FRESH * SC_ULID_LEN);
+        if (q->fresh == NULL) {
+            return NGX_ERROR;
+        }
 
         q->timer.handler = ngx_http_security_report_deliver;
         q->timer.data = q;
         q->timer.log = cycle->log;
         q->timer.cancelable = 1;
 
-        ngx_add_timer(&q->timer, 0);
+        /* the workers do not all look at the same moment */
+
+        ngx_add_timer(&q->timer, ngx_worker * 10);
     }
 
     return NGX_OK;
 }
 
 
-/* the ids in new/ that are due, oldest first; or stale claims in cur/ */
+/* a worker that exits lets go of its queues: another takes them at once */
+
+static void
+ngx_http_security_report_exit_process(ngx_cycle_t *cycle)
+{
+    ngx_uint_t                              i;
+    ngx_http_security_report_queue_t      **queues;
+    ngx_http_security_report_main_conf_t   *rmcf;
+
+    rmcf = ngx_http_security_report_cycle_conf(cycle);
+
+    if (rmcf == NULL || rmcf->metrics == NULL) {
+        return;
+    }
+
+    queues = rmcf->queues.elts;
+
+    for (i = 0; i < rmcf->queues.nelts; i++) {
+        if (queues[i]->owner) {
+            ngx_http_security_report_release(queues[i]);
+        }
+    }
+}
+
+
+/*
+ * Whether this worker delivers the queue.  NGX_OK: it does, and has
+ * renewed its lease; NGX_DONE: it has just taken the queue; NGX_DECLINED:
+ * another worker delivers it.
+ */
+
+static ngx_int_t
+ngx_http_security_report_own(ngx_http_security_report_queue_t *q)
+{
+    time_t                                 now;
+    ngx_int_t                              rc;
+    ngx_err_t                              err;
+    ngx_pid_t                              was;
+    ngx_uint_t                             i, level;
+    const char                            *why;
+    ngx_slab_pool_t                       *shpool;
+    ngx_http_security_report_owner_t      *o, *slots, *spare;
+    ngx_http_security_report_main_conf_t  *rmcf;
+
+    rmcf = ngx_http_security_report_cycle_conf((ngx_cycle_t *) ngx_cycle);
+
+    shpool = (ngx_slab_pool_t *) rmcf->metrics_zone->shm.addr;
+    slots = rmcf->metrics->owners;
+    now = ngx_time();
+
+    o = NULL;
+    spare = NULL;
+    why = NULL;
+    was = 0;
+    rc = NGX_DECLINED;
+
+    ngx_shmtx_lock(&shpool->mutex);
+
+    for (i = 0; i < NGX_HTTP_SECURITY_REPORT_OWNERS; i++) {
+        if (slots[i].pid == 0) {
+            if (spare == NULL) {
+                spare = &slots[i];
+            }
+
+            continue;
+        }
+
+        if (slots[i].key == q->key) {
+            o = &slots[i];
+            break;
+        }
+    }
+
+    if (o == NULL) {
+
+        /* the first worker to look, or the last holder let go */
+
+        o = spare;
+
+        if (o == NULL) {
+
+            /* every slot is held: one may be a killed worker's */
+
+            for (i = 0; i < NGX_HTTP_SECURITY_REPORT_OWNERS; i++) {
+                if (kill(slots[i].pid, 0) == -1 && ngx_errno == NGX_ESRCH) {
+                    o = &slots[i];
+                    break;
+                }
+            }
+        }
+
+        if (o) {
+            o->key = q->key;
+            o->pid = 0;
+        }
+    }
+
+    if (o == NULL) {
+        ngx_shmtx_unlock(&shpool->mutex);
+
+        ngx_log_error(NGX_LOG_ALERT, q->log, 0,
+                      "no slot in \"security_report_metrics\" for queue "
+                      "\"%V\": it is not delivered", &q->name);
+        return NGX_DECLINED;
+    }
+
+    if (o->pid == ngx_pid) {
+        rc = q->owner ? NGX_OK : NGX_DONE;
+
+    } else if (o->pid == 0) {
+        rc = NGX_DONE;
+
+    } else {
+        was = o->pid;
+
+        if (kill(was, 0) == -1) {
+            err = ngx_errno;
+
+            if (err == NGX_ESRCH) {
+                why = "exited without letting go";
+                rc = NGX_DONE;
+            }
+
+        } else if (o->lease < now) {
+            why = "did not renew its lease";
+            rc = NGX_DONE;
+        }
+    }
+
+    if (rc != NGX_DECLINED) {
+        o->pid = ngx_pid;
+        o->lease = now + ngx_max((time_t) (3 * q->timeout / 1000),
+                                 NGX_HTTP_SECURITY_REPORT_LEASE);
+    }
+
+    ngx_shmtx_unlock(&shpool->mutex);
+
+    if (rc == NGX_DONE) {
+        level = (why && why[0] == 'd') ? NGX_LOG_WARN : NGX_LOG_NOTICE;
+
+        if (why) {
+            ngx_log_error(level, q->log, 0,
+                          "security report queue \"%V\" is delivered by "
+                          "this process now: process %P %s", &q->name, was,
+                          why);
+        } else {
+            ngx_log_error(NGX_LOG_NOTICE, q->log, 0,
+                          "security report queue \"%V\" is delivered by "
+                          "this process now", &q->name);
+        }
+    }
+
+    return rc;
+}
+
+
+static void
+ngx_http_security_report_release(ngx_http_security_report_queue_t *q)
+{
+    ngx_uint_t                             i;
+    ngx_slab_pool_t                       *shpool;
+    ngx_http_security_report_owner_t      *slots;
+    ngx_http_security_report_main_conf_t  *rmcf;
+
+    ngx_http_security_report_unlisten(q);
+    q->owner = 0;
+
+    rmcf = ngx_http_security_report_cycle_conf((ngx_cycle_t *) ngx_cycle);
+
+    shpool = (ngx_slab_pool_t *) rmcf->metrics_zone->shm.addr;
+    slots = rmcf->metrics->owners;
+
+    ngx_shmtx_lock(&shpool->mutex);
+
+    for (i = 0; i < NGX_HTTP_SECURITY_REPORT_OWNERS; i++) {
+        if (slots[i].key == q->key && slots[i].pid == ngx_pid) {
+            slots[i].pid = 0;
+        }
+    }
+
+    ngx_shmtx_unlock(&shpool->mutex);
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, q->log, 0,
+                   "security report queue \"%V\" let go", &q->name);
+}
+
+
+/* the delivering worker reads the queue's pipe, as nginx reads channels */
+
+static ngx_int_t
+ngx_http_security_report_listen(ngx_http_security_report_queue_t *q)
+{
+    ngx_event_t       *rev;
+    ngx_connection_t  *c;
+
+    if (q->waker || q->wake[0] == NGX_INVALID_FILE) {
+        return NGX_OK;
+    }
+
+    c = ngx_get_connection(q->wake[0], q->log);
+    if (c == NULL) {
+        return NGX_ERROR;
+    }
+
+    c->data = q;
+
+    rev = c->read;
+    rev->log = q->log;
+    c->write->log = q->log;
+
+    /* not a client connection: left alone by shutdown and its checks */
+
+    rev->channel = 1;
+    c->write->channel = 1;
+
+    rev->handler = ngx_http_security_report_wake;
+
+    if (ngx_add_conn && (ngx_event_flags & NGX_USE_EPOLL_EVENT) == 0) {
+        if (ngx_add_conn(c) == NGX_ERROR) {
+            ngx_free_connection(c);
+            return NGX_ERROR;
+        }
+
+    } else if (ngx_add_event(rev, NGX_READ_EVENT, 0) == NGX_ERROR) {
+        ngx_free_connection(c);
+        return NGX_ERROR;
+    }
+
+    q->waker = c;
+
+    return NGX_OK;
+}
+
+
+/* the pipe stays open: this worker may deliver the queue again */
+
+static void
+ngx_http_security_report_unlisten(ngx_http_security_report_queue_t *q)
+{
+    ngx_connection_t  *c;
+
+    c = q->waker;
+
+    if (c == NULL) {
+        return;
+    }
+
+    q->waker = NULL;
+
+    if (ngx_del_conn && (ngx_event_flags & NGX_USE_EPOLL_EVENT) == 0) {
+        (void) ngx_del_conn(c, 0);
+
+    } else if (c->read->active || c->read->disabled) {
+        (void) ngx_del_event(c->read, NGX_READ_EVENT, 0);
+    }
+
+    if (c->read->posted) {
+        ngx_delete_posted_event(c->read);
+    }
+
+    ngx_free_connection(c);
+
+    c->fd = (ngx_socket_t) -1;
+}
+
+
+static void
+ngx_http_security_report_wake(ngx_event_t *rev)
+{
+    u_char                            *p, *id;
+    ssize_t                            n;
+    ngx_err_t                          err;
+    ngx_connection_t                  *c;
+    ngx_http_security_report_queue_t  *q;
+    u_char                             buf[64 * SC_ULID_LEN];
+
+    c = rev->data;
+    q = c->data;
+
+    /* each write is one id, and a pipe does not split writes this short */
+
+    for ( ;; ) {
+        n = read(c->fd, buf, sizeof(buf));
+
+        if (n == -1) {
+            err = ngx_errno;
+
+            if (err == NGX_EINTR) {
+                continue;
+            }
+
+            if (err != NGX_EAGAIN) {
+                ngx_log_error(NGX_LOG_ALERT, q->log, err,
+                              "read() of the pipe of security report queue "
+                              "\"%V\" failed", &q->name);
+                ngx_http_security_report_unlisten(q);
+            }
+
+            break;
+        }
+
+        if (n == 0) {
+            break;
+        }
+
+        for (p = buf; p + SC_ULID_LEN <= buf + n; p += SC_ULID_LEN) {
+
+            /* when full, new/ is listed: the report is there */
+
+            if (q->nfresh == NGX_HTTP_SECURITY_REPORT_FRESH
+                || !sc_ulid_valid(p, SC_ULID_LEN))
+            {
+                continue;
+            }
+
+            id = q->fresh + ((q->first + q->nfresh)
+                             % NGX_HTTP_SECURITY_REPORT_FRESH) * SC_ULID_LEN;
+            ngx_memcpy(id, p, SC_ULID_LEN);
+            q->nfresh++;
+        }
+    }
+
+    if (q->delivery || !q->owner || ngx_exiting) {
+        return;
+    }
+
+    if (q->timer.timer_set) {
+        ngx_del_timer(&q->timer);
+    }
+
+    ngx_http_security_report_deliver(&q->timer);
+}
+
+
+/* the ids in new/ that are due, oldest first; or claims in cur/ */
 
 static int ngx_libc_cdecl
 ngx_http_security_report_cmp(const void *a, const void *b)
@@ -3940,22 +4489,26 @@ ngx_http_security_report_cmp(const void *a, const void *b)
 
 static void
 ngx_http_security_report_scan(ngx_http_security_report_queue_t *q,
-    ngx_uint_t cur)
+    ngx_uint_t what)
 {
     u_char           *entry, *id;
-    time_t            now;
+    time_t            now, lease;
     ngx_str_t         path;
     ngx_dir_t         dir;
     ngx_pool_t       *pool;
     ngx_array_t      *batch;
     ngx_file_info_t   fi;
+    const char       *sub;
     u_char            name[NGX_MAX_PATH];
 
     now = ngx_time();
+    lease = ngx_max((time_t) (3 * q->timeout / 1000),
+                    NGX_HTTP_SECURITY_REPORT_LEASE);
+    sub = (what == NGX_HTTP_SECURITY_REPORT_NEW) ? "new" : "cur";
 
     path.data = name;
-    path.len = ngx_snprintf(name, sizeof(name) - 1, "%V/%s", &q->spool,
-                            cur ? "cur" : "new") - name;
+    path.len = ngx_snprintf(name, sizeof(name) - 1, "%V/%s", &q->spool, sub)
+               - name;
     name[path.len] = '\0';
 
     if (ngx_open_dir(&path, &dir) == NGX_ERROR) {
@@ -3967,7 +4520,7 @@ ngx_http_security_report_scan(ngx_http_security_report_queue_t *q,
     batch = NULL;
     pool = NULL;
 
-    if (!cur) {
+    if (what == NGX_HTTP_SECURITY_REPORT_NEW) {
         pool = ngx_create_pool(4096, q->log);
         if (pool == NULL) {
             ngx_close_dir(&dir);
@@ -3997,24 +4550,28 @@ ngx_http_security_report_scan(ngx_http_security_report_queue_t *q,
             continue;
         }
 
-        ngx_sprintf(name, "%V/%s/%*s%Z", &q->spool, cur ? "cur" : "new",
+        if (what == NGX_HTTP_SECURITY_REPORT_CLAIMS) {
+
+            /* taken over: nobody is sending what is in cur/ */
+
+            (void) ngx_http_security_report_move(q, entry, "cur", "new", now);
+            continue;
+        }
+
+        ngx_sprintf(name, "%V/%s/%*s%Z", &q->spool, sub,
                     (size_t) SC_ULID_LEN, entry);
 
         if (ngx_file_info(name, &fi) == NGX_FILE_ERROR) {
             continue;
         }
 
-        if (cur) {
+        if (what == NGX_HTTP_SECURITY_REPORT_STALE) {
 
-            /*
-             * a claim older than any attempt can take was left by a worker
-             * that died; a younger one may be the previous worker 0's,
-             * still finishing after a reload
-             */
+            /* older than any attempt takes: abandoned */
 
-            if (now - ngx_file_mtime(&fi)
-                > ngx_max((time_t) (3 * q->timeout / 1000),
-                          NGX_HTTP_SECURITY_REPORT_LEASE))
+            if (now - ngx_file_mtime(&fi) > lease
+                && (q->delivery == NULL
+                    || ngx_memcmp(q->delivery->id, entry, SC_ULID_LEN) != 0))
             {
                 (void) ngx_http_security_report_move(q, entry, "cur", "new",
                                                      now);
@@ -4031,10 +4588,6 @@ ngx_http_security_report_scan(ngx_http_security_report_queue_t *q,
             continue;
         }
 
-        if (batch == NULL) {
-            continue;
-        }
-
         id = ngx_array_push(batch);
         if (id == NULL) {
             break;
@@ -4045,7 +4598,7 @@ ngx_http_security_report_scan(ngx_http_security_report_queue_t *q,
 
     ngx_close_dir(&dir);
 
-    if (cur || batch == NULL) {
+    if (batch == NULL) {
         return;
     }
 
@@ -4071,9 +4624,18 @@ ngx_http_security_report_deliver(ngx_event_t *ev)
 {
     ngx_http_security_report_queue_t  *q = ev->data;
 
-    u_char  *id;
+    time_t     now;
+    ngx_int_t  rc;
+    u_char     id[SC_ULID_LEN];
 
     if (ngx_exiting || ngx_terminate || ngx_quit) {
+
+        /* an attempt under way lets go when it ends */
+
+        if (q->owner && q->delivery == NULL) {
+            ngx_http_security_report_release(q);
+        }
+
         return;
     }
 
@@ -4081,28 +4643,70 @@ ngx_http_security_report_deliver(ngx_event_t *ev)
         return;
     }
 
-    if (ngx_time() - q->requeued >= 5) {
-        q->requeued = ngx_time();
-        ngx_http_security_report_scan(q, 1);
+    rc = ngx_http_security_report_own(q);
+
+    if (rc == NGX_DECLINED) {
+        if (q->owner) {
+            ngx_log_error(NGX_LOG_WARN, q->log, 0,
+                          "security report queue \"%V\" was taken over by "
+                          "another process", &q->name);
+            ngx_http_security_report_unlisten(q);
+            q->owner = 0;
+        }
+
+        ngx_add_timer(&q->timer, NGX_HTTP_SECURITY_REPORT_WATCH);
+        return;
+    }
+
+    now = ngx_time();
+
+    if (rc == NGX_DONE) {
+        q->owner = 1;
+        q->batch = NULL;
+
+        if (ngx_http_security_report_listen(q) != NGX_OK) {
+            ngx_log_error(NGX_LOG_ALERT, q->log, 0,
+                          "security report queue \"%V\": new reports are "
+                          "found by listing new/ only", &q->name);
+        }
+
+        ngx_http_security_report_scan(q, NGX_HTTP_SECURITY_REPORT_CLAIMS);
+        q->requeued = now;
+
+    } else if (now - q->requeued >= 5) {
+        ngx_http_security_report_scan(q, NGX_HTTP_SECURITY_REPORT_STALE);
+        q->requeued = now;
     }
 
     for ( ;; ) {
-        if (q->batch == NULL || q->next >= q->batch->nelts) {
-            q->pending = 0;
-            ngx_http_security_report_scan(q, 0);
 
-            if (q->batch == NULL || q->batch->nelts == 0) {
+        /* reports just accepted first, then what listing new/ found */
 
-                /* reports wait for their time: look less often */
+        if (q->nfresh) {
+            ngx_memcpy(id, q->fresh + q->first * SC_ULID_LEN, SC_ULID_LEN);
+            q->first = (q->first + 1) % NGX_HTTP_SECURITY_REPORT_FRESH;
+            q->nfresh--;
 
-                ngx_add_timer(&q->timer, q->pending
-                                         ? NGX_HTTP_SECURITY_REPORT_WAIT
-                                         : NGX_HTTP_SECURITY_REPORT_IDLE);
-                return;
+        } else {
+            if (q->batch == NULL || q->next >= q->batch->nelts) {
+                q->pending = 0;
+                ngx_http_security_report_scan(q,
+                                              NGX_HTTP_SECURITY_REPORT_NEW);
+
+                if (q->batch == NULL || q->batch->nelts == 0) {
+
+                    /* reports wait for their time: look more often */
+
+                    ngx_add_timer(&q->timer,
+                                  q->pending ? NGX_HTTP_SECURITY_REPORT_WAIT
+                                             : NGX_HTTP_SECURITY_REPORT_IDLE);
+                    return;
+                }
             }
-        }
 
-        id = (u_char *) q->batch->elts + q->next++ * SC_ULID_LEN;
+            ngx_memcpy(id, (u_char *) q->batch->elts
+                           + q->next++ * SC_ULID_LEN, SC_ULID_LEN);
+        }
 
         if (ngx_http_security_report_send_one(q, id) == NGX_OK) {
             return;
@@ -4137,13 +4741,15 @@ ngx_http_security_report_send_one(ngx_http_security_report_queue_t *q,
     now = ngx_time();
 
     if ((time_t) (sc_ulid_time(id) / 1000) + q->max_age < now) {
-        ngx_log_error(NGX_LOG_ERR, q->log, 0,
-                      "security report %*s of queue \"%V\" is older than "
-                      "max_age and was not delivered: moved to dead/",
-                      (size_t) SC_ULID_LEN, id, &q->name);
-        (void) ngx_http_security_report_move(q, id, "new", "dead", 0);
+        if (ngx_http_security_report_move(q, id, "new", "dead", 0) == NGX_OK) {
+            ngx_log_error(NGX_LOG_ERR, q->log, 0,
+                          "security report %*s of queue \"%V\" is older "
+                          "than max_age and was not delivered: moved to "
+                          "dead/", (size_t) SC_ULID_LEN, id, &q->name);
+            ngx_http_security_report_count_dead();
+        }
+
         ngx_http_security_report_forget(q, id);
-        ngx_http_security_report_count_dead();
         return NGX_DECLINED;
     }
 
@@ -4268,9 +4874,11 @@ ngx_http_security_report_send_one(ngx_http_security_report_queue_t *q,
 
     sc_http_response_init(&dl->response);
 
-    dl->peer.sockaddr = q->backend->addrs[0].sockaddr;
-    dl->peer.socklen = q->backend->addrs[0].socklen;
-    dl->peer.name = &q->backend->addrs[0].name;
+    /* a name with several addresses: the next one after a failure */
+
+    dl->peer.sockaddr = q->backend->addrs[q->addr].sockaddr;
+    dl->peer.socklen = q->backend->addrs[q->addr].socklen;
+    dl->peer.name = &q->backend->addrs[q->addr].name;
     dl->peer.get = ngx_event_get_peer;
     dl->peer.log = q->log;
     dl->peer.log_error = NGX_ERROR_ERR;
@@ -4694,15 +5302,22 @@ ngx_http_security_report_done(ngx_http_security_report_delivery_t *dl,
         dl->peer.connection = NULL;
     }
 
+    if (status == 0) {
+        q->addr = (q->addr + 1) % q->backend->naddrs;
+    }
+
     q->delivery = NULL;
 
     ngx_destroy_pool(dl->pool);
 
+    if (ngx_exiting || ngx_terminate || ngx_quit) {
+        ngx_http_security_report_release(q);
+        return;
+    }
+
     /* the next one at once */
 
-    if (!ngx_exiting) {
-        ngx_add_timer(&q->timer, 1);
-    }
+    ngx_add_timer(&q->timer, 1);
 }
 
 
