@@ -12,13 +12,11 @@ use lib "$FindBin::Bin/lib";
 
 use Test::More;
 use JSON::PP;
-use Time::HiRes qw(sleep time);
-use IO::Socket::INET;
 use SCTest;
+use SCBackend;
 
 my $t = SCTest->new;
 my $dir = $t->dir;
-my $backend_pid;
 
 sub openssl {
     my $pid = fork // die;
@@ -48,23 +46,7 @@ openssl('x509', '-req', '-in', "$dir/server.csr", '-CA', "$dir/ca.pem",
         '-CAkey', "$dir/ca.key", '-CAcreateserial', '-out',
         "$dir/server.pem", '-days', '2', '-extfile', "$dir/ext.cnf");
 
-my $port = $t->port(1);
-$backend_pid = fork // die;
-if ($backend_pid == 0) {
-    open STDOUT, '>', '/dev/null';
-    exec "$FindBin::Bin/backend/webhook.py", $port, "$dir/received.log",
-        '--tls', "$dir/server.pem", "$dir/server.key";
-    die;
-}
-END {
-    local $?;
-    if ($backend_pid) { kill 'TERM', $backend_pid; waitpid $backend_pid, 0 }
-}
-
-for (1 .. 100) {
-    last if IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port);
-    sleep 0.05;
-}
+backend($t, '--tls', "$dir/server.pem", "$dir/server.key");
 
 sub conf {
     my ($ca) = @_;
@@ -85,25 +67,10 @@ sub conf {
 EOF
 }
 
-sub wait_for {
-    my ($cond, $seconds) = @_;
-    my $deadline = time + $seconds;
-    while (time < $deadline) {
-        return 1 if $cond->();
-        sleep 0.1;
-    }
-    return 0;
-}
-
 $t->run(conf('other'));
 
-my $r = $t->http('/report', method => 'POST', host => 'tls.example',
-                 body => encode_json({ title => 'tls',
-                                       target_url => 'https://tls.example/',
-                                       description => 'over https' }),
-                 headers => ['Content-Type' => 'application/json']);
-is($r->{status}, 201, 'report accepted');
-my $id = decode_json($r->{body})->{id};
+my $id = post_report($t, '/report', 'tls', 'tls.example');
+ok(defined $id, 'report accepted');
 
 ok(wait_for(sub { $t->error_log =~ /is not trusted/ }, 10),
    'a certificate from another CA is refused, and logged')
@@ -118,18 +85,12 @@ $t->reload;
 
 ok(wait_for(sub { -f "$dir/spool/done/$id" }, 10),
    'with the right CA, delivered') or diag($t->error_log);
-my @got = map { decode_json($_) } grep { length }
-          split /\n/, ($t->read_file('received.log') // '');
+my @got = received($t);
 is(scalar @got, 1, 'once');
 is($got[0]{id}, $id, 'with its webhook-id');
 
 # an https backend named by its address: no SNI, the IP name checked
-$r = $t->http('/ip', method => 'POST', host => 'tls.example',
-              body => encode_json({ title => 'by address',
-                                    target_url => 'https://tls.example/',
-                                    description => 'over https to an IP' }),
-              headers => ['Content-Type' => 'application/json']);
-my $ipid = decode_json($r->{body})->{id};
+my $ipid = post_report($t, '/ip', 'by address', 'tls.example');
 ok(wait_for(sub { -f "$dir/ipspool/done/$ipid" }, 10),
    'an https backend given as an address is verified and delivered')
     or diag($t->error_log);
