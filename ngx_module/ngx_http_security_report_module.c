@@ -97,7 +97,6 @@ typedef struct {
     u_char                            *host;      /* for SNI, NUL ended */
     ngx_buf_t                         *request;
     sc_http_response_t                 response;
-    time_t                             received;
 } ngx_http_security_report_delivery_t;
 
 
@@ -3163,6 +3162,18 @@ ngx_http_security_report_queue_directive(ngx_conf_t *cf, ngx_command_t *cmd,
                 return NGX_CONF_ERROR;
             }
 
+            /* the URL goes into the request line and Host as it is */
+
+            for (p = value[i].data; p < value[i].data + value[i].len; p++) {
+                if (*p <= ' ' || *p == 0x7f) {
+                    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                       "\"%V\" backend \"%V\" has a space "
+                                       "or a control character",
+                                       &cmd->name, &value[i]);
+                    return NGX_CONF_ERROR;
+                }
+            }
+
             q->backend->uri_part = 1;
 
             if (ngx_parse_url(cf->pool, q->backend) != NGX_OK) {
@@ -3178,6 +3189,14 @@ ngx_http_security_report_queue_directive(ngx_conf_t *cf, ngx_command_t *cmd,
                 ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                    "\"%V\" backend \"%V\" has no address",
                                    &cmd->name, &value[i]);
+                return NGX_CONF_ERROR;
+            }
+
+            if (q->backend->family == AF_UNIX) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "\"%V\" backend \"%V\": a unix socket "
+                                   "is not supported, only a host name or "
+                                   "an address", &cmd->name, &value[i]);
                 return NGX_CONF_ERROR;
             }
 
@@ -4050,6 +4069,8 @@ static void ngx_http_security_report_done(
 static ngx_int_t ngx_http_security_report_move(
     ngx_http_security_report_queue_t *q, u_char *id, const char *from,
     const char *to, time_t mtime);
+static void ngx_http_security_report_hold(
+    ngx_http_security_report_queue_t *q, u_char *id, time_t mtime);
 static ngx_uint_t *ngx_http_security_report_attempts(
     ngx_http_security_report_queue_t *q, u_char *id, ngx_uint_t create);
 static void ngx_http_security_report_forget(
@@ -4058,6 +4079,14 @@ static void ngx_http_security_report_count_dead(void);
 static void ngx_http_security_report_attempts_insert(
     ngx_rbtree_node_t *temp, ngx_rbtree_node_t *node,
     ngx_rbtree_node_t *sentinel);
+
+
+static time_t
+ngx_http_security_report_lease(ngx_http_security_report_queue_t *q)
+{
+    return ngx_max((time_t) (3 * q->timeout / 1000),
+                   NGX_HTTP_SECURITY_REPORT_LEASE);
+}
 
 
 /* what ngx_http_security_report_scan() does */
@@ -4275,8 +4304,7 @@ ngx_http_security_report_own(ngx_http_security_report_queue_t *q)
 
     if (rc != NGX_DECLINED) {
         o->pid = ngx_pid;
-        o->lease = now + ngx_max((time_t) (3 * q->timeout / 1000),
-                                 NGX_HTTP_SECURITY_REPORT_LEASE);
+        o->lease = now + ngx_http_security_report_lease(q);
     }
 
     ngx_shmtx_unlock(&shpool->mutex);
@@ -4502,8 +4530,7 @@ ngx_http_security_report_scan(ngx_http_security_report_queue_t *q,
     u_char            name[NGX_MAX_PATH];
 
     now = ngx_time();
-    lease = ngx_max((time_t) (3 * q->timeout / 1000),
-                    NGX_HTTP_SECURITY_REPORT_LEASE);
+    lease = ngx_http_security_report_lease(q);
     sub = (what == NGX_HTTP_SECURITY_REPORT_NEW) ? "new" : "cur";
 
     path.data = name;
@@ -4624,9 +4651,10 @@ ngx_http_security_report_deliver(ngx_event_t *ev)
 {
     ngx_http_security_report_queue_t  *q = ev->data;
 
-    time_t     now;
-    ngx_int_t  rc;
-    u_char     id[SC_ULID_LEN];
+    time_t      now;
+    ngx_int_t   rc;
+    ngx_uint_t  listed;
+    u_char      id[SC_ULID_LEN];
 
     if (ngx_exiting || ngx_terminate || ngx_quit) {
 
@@ -4678,6 +4706,8 @@ ngx_http_security_report_deliver(ngx_event_t *ev)
         q->requeued = now;
     }
 
+    listed = 0;
+
     for ( ;; ) {
 
         /* reports just accepted first, then what listing new/ found */
@@ -4689,6 +4719,15 @@ ngx_http_security_report_deliver(ngx_event_t *ev)
 
         } else {
             if (q->batch == NULL || q->next >= q->batch->nelts) {
+
+                /* listed once per run: none of its reports could be sent */
+
+                if (listed) {
+                    ngx_add_timer(&q->timer, NGX_HTTP_SECURITY_REPORT_WAIT);
+                    return;
+                }
+
+                listed = 1;
                 q->pending = 0;
                 ngx_http_security_report_scan(q,
                                               NGX_HTTP_SECURITY_REPORT_NEW);
@@ -4708,7 +4747,22 @@ ngx_http_security_report_deliver(ngx_event_t *ev)
                            + q->next++ * SC_ULID_LEN, SC_ULID_LEN);
         }
 
-        if (ngx_http_security_report_send_one(q, id) == NGX_OK) {
+        rc = ngx_http_security_report_send_one(q, id);
+
+        if (rc == NGX_OK) {
+            return;
+        }
+
+        if (rc == NGX_ERROR) {
+
+            /* the spool cannot be written: logged, and tried again later */
+
+            ngx_log_error(NGX_LOG_CRIT, q->log, 0,
+                          "security report queue \"%V\" pauses for %T s: "
+                          "its spool \"%V\" cannot be written", &q->name,
+                          q->retry_max, &q->spool);
+
+            ngx_add_timer(&q->timer, (ngx_msec_t) q->retry_max * 1000);
             return;
         }
     }
@@ -4717,7 +4771,8 @@ ngx_http_security_report_deliver(ngx_event_t *ev)
 
 /*
  * Claims one report and starts sending it.  NGX_OK: an attempt is under
- * way; NGX_DECLINED: nothing was sent (gone, or dead), try the next.
+ * way; NGX_DECLINED: nothing was sent (gone, dead, or put back for
+ * later), try the next; NGX_ERROR: the spool cannot be written.
  */
 
 static ngx_int_t
@@ -4741,21 +4796,27 @@ ngx_http_security_report_send_one(ngx_http_security_report_queue_t *q,
     now = ngx_time();
 
     if ((time_t) (sc_ulid_time(id) / 1000) + q->max_age < now) {
-        if (ngx_http_security_report_move(q, id, "new", "dead", 0) == NGX_OK) {
+        rc = ngx_http_security_report_move(q, id, "new", "dead", 0);
+
+        if (rc == NGX_OK) {
             ngx_log_error(NGX_LOG_ERR, q->log, 0,
                           "security report %*s of queue \"%V\" is older "
                           "than max_age and was not delivered: moved to "
                           "dead/", (size_t) SC_ULID_LEN, id, &q->name);
             ngx_http_security_report_count_dead();
+            ngx_http_security_report_forget(q, id);
         }
 
-        ngx_http_security_report_forget(q, id);
-        return NGX_DECLINED;
+        return (rc == NGX_ERROR) ? NGX_ERROR : NGX_DECLINED;
     }
 
-    if (ngx_http_security_report_move(q, id, "new", "cur", now) != NGX_OK) {
-        return NGX_DECLINED;
+    rc = ngx_http_security_report_move(q, id, "new", "cur", now);
+
+    if (rc != NGX_OK) {
+        return rc;
     }
+
+    ngx_sprintf(path, "%V/cur/%*s%Z", &q->spool, (size_t) SC_ULID_LEN, id);
 
     pool = ngx_create_pool(4096, q->log);
     if (pool == NULL) {
@@ -4764,7 +4825,6 @@ ngx_http_security_report_send_one(ngx_http_security_report_queue_t *q,
 
     dl = ngx_pcalloc(pool, sizeof(ngx_http_security_report_delivery_t));
     if (dl == NULL) {
-        ngx_destroy_pool(pool);
         goto failed;
     }
 
@@ -4772,24 +4832,20 @@ ngx_http_security_report_send_one(ngx_http_security_report_queue_t *q,
     dl->pool = pool;
     ngx_memcpy(dl->id, id, SC_ULID_LEN);
 
-    ngx_sprintf(path, "%V/cur/%*s%Z", &q->spool, (size_t) SC_ULID_LEN, id);
-
-    /* a spool record is small; read where it lies */
+    /* a spool record is small, and was just written: read where it lies */
 
     fd = ngx_open_file(path, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
 
     if (fd == NGX_INVALID_FILE) {
-        ngx_log_error(NGX_LOG_ERR, q->log, ngx_errno,
+        ngx_log_error(NGX_LOG_CRIT, q->log, ngx_errno,
                       ngx_open_file_n " \"%s\" failed", path);
-        ngx_destroy_pool(pool);
         goto failed;
     }
 
-    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR
-        || ngx_file_size(&fi) > 64 * 1024 * 1024)
-    {
+    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
+        ngx_log_error(NGX_LOG_CRIT, q->log, ngx_errno,
+                      ngx_fd_info_n " \"%s\" failed", path);
         ngx_close_file(fd);
-        ngx_destroy_pool(pool);
         goto failed;
     }
 
@@ -4798,17 +4854,20 @@ ngx_http_security_report_send_one(ngx_http_security_report_queue_t *q,
     body = ngx_pnalloc(pool, blen + 1);
     if (body == NULL) {
         ngx_close_file(fd);
-        ngx_destroy_pool(pool);
         goto failed;
     }
 
     n = ngx_read_fd(fd, body, blen);
-    ngx_close_file(fd);
 
     if (n != (ssize_t) blen) {
-        ngx_destroy_pool(pool);
+        ngx_log_error(NGX_LOG_CRIT, q->log, ngx_errno,
+                      ngx_read_fd_n " \"%s\" read %z of %uz bytes", path,
+                      n, blen);
+        ngx_close_file(fd);
         goto failed;
     }
+
+    ngx_close_file(fd);
 
     /* the record's JSON ends in LF; the payload holds it without */
 
@@ -4820,7 +4879,6 @@ ngx_http_security_report_send_one(ngx_http_security_report_queue_t *q,
 
     p = ngx_pnalloc(pool, plen);
     if (p == NULL) {
-        ngx_destroy_pool(pool);
         goto failed;
     }
 
@@ -4832,13 +4890,21 @@ ngx_http_security_report_send_one(ngx_http_security_report_queue_t *q,
     if (q->secret) {
         rlen = sc_webhook_sign(sig, q->secret, id, SC_ULID_LEN,
                                (uint64_t) now, body, plen);
+
+        /* never unsigned when a secret is set */
+
+        if (rlen == 0) {
+            ngx_log_error(NGX_LOG_ALERT, q->log, 0,
+                          "security report %*s: signing failed",
+                          (size_t) SC_ULID_LEN, id);
+            goto failed;
+        }
     }
 
     host = q->backend->host;
 
     dl->host = ngx_pnalloc(pool, host.len + 1);
     if (dl->host == NULL) {
-        ngx_destroy_pool(pool);
         goto failed;
     }
 
@@ -4847,7 +4913,6 @@ ngx_http_security_report_send_one(ngx_http_security_report_queue_t *q,
     if (q->backend->port != q->backend->default_port) {
         p = ngx_pnalloc(pool, host.len + 1 + NGX_INT_T_LEN);
         if (p == NULL) {
-            ngx_destroy_pool(pool);
             goto failed;
         }
 
@@ -4861,7 +4926,6 @@ ngx_http_security_report_send_one(ngx_http_security_report_queue_t *q,
                                              SC_ULID_LEN, (uint64_t) now,
                                              rlen, plen));
     if (dl->request == NULL) {
-        ngx_destroy_pool(pool);
         goto failed;
     }
 
@@ -4919,6 +4983,10 @@ ngx_http_security_report_send_one(ngx_http_security_report_queue_t *q,
     return NGX_OK;
 
 failed:
+
+    if (pool) {
+        ngx_destroy_pool(pool);
+    }
 
     (void) ngx_http_security_report_move(q, id, "cur", "new",
                                          now + q->retry_max);
@@ -5009,7 +5077,10 @@ ngx_http_security_report_peer_handshake(ngx_connection_t *c)
     }
 
     if (!c->ssl->handshaked) {
-        ngx_http_security_report_done(dl, 0, -1, "TLS handshake failed");
+        ngx_http_security_report_done(dl, 0, -1,
+                                      c->write->timedout || c->read->timedout
+                                      ? "timed out in the TLS handshake"
+                                      : "TLS handshake failed");
         return;
     }
 
@@ -5182,6 +5253,18 @@ ngx_http_security_report_peer_read(ngx_event_t *rev)
                                    (int64_t) ngx_time());
 
         if (rc == SC_HTTP_DONE) {
+
+            /* a 2xx before the whole report was sent is not a delivery */
+
+            if (dl->request->pos != dl->request->last
+                && dl->response.status >= 200 && dl->response.status < 300)
+            {
+                ngx_http_security_report_done(dl, 0, -1,
+                                              "answered before the report "
+                                              "was sent in full");
+                return;
+            }
+
             ngx_http_security_report_done(dl, dl->response.status,
                                           dl->response.retry_after, NULL);
             return;
@@ -5233,7 +5316,22 @@ ngx_http_security_report_done(ngx_http_security_report_delivery_t *dl,
     switch (d.action) {
 
     case SC_WEBHOOK_DELIVERED:
-        (void) ngx_http_security_report_move(q, dl->id, "cur", "done", 0);
+        if (ngx_http_security_report_move(q, dl->id, "cur", "done", 0)
+            == NGX_ERROR)
+        {
+            /* sent again later; the backend de-duplicates on webhook-id */
+
+            ngx_http_security_report_hold(q, dl->id, now + q->retry_max);
+
+            ngx_log_error(NGX_LOG_CRIT, q->log, 0,
+                          "security report %*s was delivered to \"%V\" "
+                          "(%ui) but stays in cur/: it is sent again in "
+                          "%T s", (size_t) SC_ULID_LEN, dl->id,
+                          &q->backend->url, status,
+                          q->retry_max + ngx_http_security_report_lease(q));
+            break;
+        }
+
         ngx_http_security_report_forget(q, dl->id);
 
         if (m) {
@@ -5247,7 +5345,13 @@ ngx_http_security_report_done(ngx_http_security_report_delivery_t *dl,
         break;
 
     case SC_WEBHOOK_DEAD:
-        (void) ngx_http_security_report_move(q, dl->id, "cur", "dead", 0);
+        if (ngx_http_security_report_move(q, dl->id, "cur", "dead", 0)
+            == NGX_ERROR)
+        {
+            ngx_http_security_report_hold(q, dl->id, now + q->retry_max);
+            break;
+        }
+
         ngx_http_security_report_forget(q, dl->id);
 
         if (m) {
@@ -5261,6 +5365,9 @@ ngx_http_security_report_done(ngx_http_security_report_delivery_t *dl,
         break;
 
     default:
+
+        /* if it cannot be moved it waits in cur/, with the same time */
+
         (void) ngx_http_security_report_move(q, dl->id, "cur", "new",
                                              now + (time_t) d.wait);
         if (m) {
@@ -5322,8 +5429,11 @@ ngx_http_security_report_done(ngx_http_security_report_delivery_t *dl,
 
 
 /*
- * Moves a report between spool directories; mtime, if not 0, becomes the
- * file's modification time (in new/: not to be tried before it).
+ * Moves a report between spool directories.  mtime, if not 0, becomes
+ * its modification time first: in new/, not to be tried before it; in
+ * cur/, when it was claimed.  NGX_DECLINED: the report is not there
+ * (taken by another worker, or by hand); NGX_ERROR: it is where it was
+ * (logged).
  */
 
 static ngx_int_t
@@ -5337,30 +5447,57 @@ ngx_http_security_report_move(ngx_http_security_report_queue_t *q,
     ngx_sprintf(a, "%V/%s/%*s%Z", &q->spool, from, (size_t) SC_ULID_LEN, id);
     ngx_sprintf(b, "%V/%s/%*s%Z", &q->spool, to, (size_t) SC_ULID_LEN, id);
 
+    if (mtime && ngx_set_file_time(a, NGX_INVALID_FILE, mtime) != NGX_OK) {
+        err = ngx_errno;
+
+        if (err == NGX_ENOENT) {
+            return NGX_DECLINED;
+        }
+
+        /* a file put there by another user: moved all the same */
+
+        ngx_log_error(NGX_LOG_ERR, q->log, err,
+                      ngx_set_file_time_n " \"%s\" failed", a);
+    }
+
     if (ngx_rename_file(a, b) == NGX_FILE_ERROR) {
         err = ngx_errno;
 
-        /*
-         * the source gone is another worker's claim, or a report taken
-         * by hand: nothing to say; anything else (a directory that is
-         * missing) leaves a report where it should not be
-         */
-
-        if (err != NGX_ENOENT || ngx_file_info(a, &fi) != NGX_FILE_ERROR) {
-            ngx_log_error(NGX_LOG_ALERT, q->log, err,
-                          ngx_rename_file_n " \"%s\" to \"%s\" failed",
-                          a, b);
+        if (err == NGX_ENOENT
+            && ngx_file_info(a, &fi) == NGX_FILE_ERROR
+            && ngx_errno == NGX_ENOENT)
+        {
+            return NGX_DECLINED;
         }
 
+        /* a directory missing, or not the workers' to write */
+
+        ngx_log_error(NGX_LOG_CRIT, q->log, err,
+                      ngx_rename_file_n " \"%s\" to \"%s\" failed", a, b);
         return NGX_ERROR;
     }
 
-    if (mtime && ngx_set_file_time(b, NGX_INVALID_FILE, mtime) != NGX_OK) {
-        ngx_log_error(NGX_LOG_ALERT, q->log, ngx_errno,
-                      ngx_set_file_time_n " \"%s\" failed", b);
-    }
-
     return NGX_OK;
+}
+
+
+/*
+ * A claim that cannot leave cur/ is kept from the sweep that gives claims
+ * back until a lease after mtime.
+ */
+
+static void
+ngx_http_security_report_hold(ngx_http_security_report_queue_t *q,
+    u_char *id, time_t mtime)
+{
+    u_char  path[NGX_MAX_PATH];
+
+    ngx_sprintf(path, "%V/cur/%*s%Z", &q->spool, (size_t) SC_ULID_LEN, id);
+
+    if (ngx_set_file_time(path, NGX_INVALID_FILE, mtime) != NGX_OK) {
+        ngx_log_error(NGX_LOG_ERR, q->log, ngx_errno,
+                      ngx_set_file_time_n " \"%s\" failed", path);
+    }
 }
 
 

@@ -368,6 +368,15 @@ for my $case (
       qr/backend "backend=ftp:\/\/127\.0\.0\.1:1\/" must be an http:\/\/ or https:\/\/ URL/ ],
     [ 'bad webhook secret', "security_report_queue a spool=%%DIR%%/s backend=http://127.0.0.1:1/ webhook_secret=%%DIR%%/nginx.conf;",
       qr/webhook secret file ".*nginx\.conf": / ],
+    [ 'backend with a control character', "security_report_queue a spool=%%DIR%%/s \"backend=http://127.0.0.1:1/a\\r\\nX-Injected: 1\";",
+      qr/backend "backend=http:\/\/127\.0\.0\.1:1\/a\r\nX-Injected: 1" has a space or a control character/ ],
+    [ 'backend on a unix socket', "security_report_queue a spool=%%DIR%%/s backend=http://unix:/run/hooks.sock:/hooks;",
+      qr/backend "backend=http:\/\/unix:\/run\/hooks\.sock:\/hooks": a unix socket is not supported/ ],
+    [ 'two queues, one spool', "security_report_queue a spool=%%DIR%%/s; security_report_queue b spool=%%DIR%%/s/;",
+      qr/"security_report_queue b" has the spool ".*\/s" of queue "a"/ ],
+    [ 'too many queues with a backend',
+      join(' ', map { "security_report_queue q$_ spool=%%DIR%%/q$_ backend=http://127.0.0.1:1/;" } 1 .. 65),
+      qr/65 queues have "backend="; at most 64 may/ ],
     [ 'bad retry_max', "security_report_queue a spool=%%DIR%%/s retry_max=soon;",
       qr/has an invalid time "retry_max=soon"/ ],
     [ 'bad seal key', "security_report_queue a spool=%%DIR%%/s seal=%%DIR%%/nginx.conf;",
@@ -388,7 +397,7 @@ EOF
     # http-level directives in a server block are refused by nginx itself;
     # put them where they belong
     my $c = $t->read_file('nginx.conf');
-    $c =~ s/(    server \{\n        listen [^\n]+\n)        (security_report_(?:queue|zone)[^;]*;)\s*/    $2\n$1        /;
+    1 while $c =~ s/(    server \{\n        listen [^\n]+\n)        (security_report_(?:queue|zone)[^;]*;)\s*/    $2\n$1        /;
     $t->write_file('nginx.conf', $c);
     my ($rc, $out) = $t->test_conf;
     isnt($rc, 0, "$name: nginx -t fails");
