@@ -130,6 +130,7 @@ struct ngx_http_security_report_queue_s {
     u_char                            *fresh;     /* ids from the pipe */
     ngx_uint_t                         first;
     ngx_uint_t                         nfresh;
+    time_t                             paused;    /* until: spool errors */
     ngx_http_security_report_delivery_t  *delivery;
     ngx_array_t                       *batch;     /* ids to try, sorted */
     ngx_pool_t                        *batch_pool;
@@ -151,7 +152,10 @@ static const char  *ngx_http_security_report_reasons[] = {
 
 #define NGX_HTTP_SECURITY_REPORT_NREASONS  9
 
-/* queues with a backend, each delivered by one worker at a time */
+/*
+ * queues with a backend, each delivered by one worker at a time; two
+ * spools whose paths share a crc32 share a slot, and so a worker
+ */
 #define NGX_HTTP_SECURITY_REPORT_OWNERS    64
 
 typedef struct {
@@ -4494,7 +4498,7 @@ ngx_http_security_report_wake(ngx_event_t *rev)
         }
     }
 
-    if (q->delivery || !q->owner || ngx_exiting) {
+    if (q->delivery || !q->owner || q->paused > ngx_time() || ngx_exiting) {
         return;
     }
 
@@ -4701,6 +4705,13 @@ ngx_http_security_report_deliver(ngx_event_t *ev)
         ngx_http_security_report_scan(q, NGX_HTTP_SECURITY_REPORT_CLAIMS);
         q->requeued = now;
 
+    } else if (q->paused > now) {
+
+        /* the lease is renewed all the same */
+
+        ngx_add_timer(&q->timer, NGX_HTTP_SECURITY_REPORT_WATCH);
+        return;
+
     } else if (now - q->requeued >= 5) {
         ngx_http_security_report_scan(q, NGX_HTTP_SECURITY_REPORT_STALE);
         q->requeued = now;
@@ -4762,7 +4773,8 @@ ngx_http_security_report_deliver(ngx_event_t *ev)
                           "its spool \"%V\" cannot be written", &q->name,
                           q->retry_max, &q->spool);
 
-            ngx_add_timer(&q->timer, (ngx_msec_t) q->retry_max * 1000);
+            q->paused = now + q->retry_max;
+            ngx_add_timer(&q->timer, NGX_HTTP_SECURITY_REPORT_WATCH);
             return;
         }
     }
@@ -4808,6 +4820,19 @@ ngx_http_security_report_send_one(ngx_http_security_report_queue_t *q,
         }
 
         return (rc == NGX_ERROR) ? NGX_ERROR : NGX_DECLINED;
+    }
+
+    /*
+     * a report listed and also read from the pipe may have been tried
+     * since, and wait for a later time
+     */
+
+    ngx_sprintf(path, "%V/new/%*s%Z", &q->spool, (size_t) SC_ULID_LEN, id);
+
+    if (ngx_file_info(path, &fi) == NGX_FILE_ERROR
+        || ngx_file_mtime(&fi) > now)
+    {
+        return NGX_DECLINED;
     }
 
     rc = ngx_http_security_report_move(q, id, "new", "cur", now);

@@ -4,13 +4,15 @@ loopback that checks each request's Standard Webhooks signature on its own
 (HMAC-SHA256 with the shared secret, Ed25519 with PyNaCl) and records it.
 
     webhook.py PORT LOG [--secret FILE ...] [--fail N] [--status CODE]
-               [--retry-after S] [--delay S] [--close N]
+               [--retry-after S] [--delay S] [--close N] [--early N]
 
 --fail N       the first N requests get --status (default 500)
 --retry-after  sent with those failures
 --delay S      wait S seconds before answering (each request, or with
                --slow N the first N)
 --close N      the first N requests: close the connection without answer
+--early N      the first N requests: answer 200 before reading the body,
+               then wait two seconds and close
 --tls CERT KEY serve https
 
 Each request is one JSON line in LOG: id, timestamp, signature_ok, status
@@ -65,10 +67,21 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         global count
         length = int(self.headers.get("Content-Length", "0"))
-        body = self.rfile.read(length)
         with lock:
             count += 1
             n = count
+        if n <= args.early:
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            self.wfile.flush()
+            time.sleep(2)
+            self.close_connection = True
+            with lock, open(args.log, "a") as f:
+                f.write(json.dumps({"id": self.headers.get("webhook-id", ""),
+                                    "status": "early", "n": n}) + "\n")
+            return
+        body = self.rfile.read(length)
         if args.delay and (args.slow == 0 or n <= args.slow):
             time.sleep(args.delay)
         if n <= args.close:
@@ -109,6 +122,7 @@ def main():
     p.add_argument("--delay", type=float, default=0)
     p.add_argument("--slow", type=int, default=0)
     p.add_argument("--close", type=int, default=0)
+    p.add_argument("--early", type=int, default=0)
     p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     args = p.parse_args()
     args.secret_value = []
