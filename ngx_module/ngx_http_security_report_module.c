@@ -4231,6 +4231,7 @@ ngx_http_security_report_own(ngx_http_security_report_queue_t *q)
     spare = NULL;
     why = NULL;
     was = 0;
+    level = NGX_LOG_NOTICE;
     rc = NGX_DECLINED;
 
     ngx_shmtx_lock(&shpool->mutex);
@@ -4277,9 +4278,11 @@ ngx_http_security_report_own(ngx_http_security_report_queue_t *q)
     if (o == NULL) {
         ngx_shmtx_unlock(&shpool->mutex);
 
-        ngx_log_error(NGX_LOG_ALERT, q->log, 0,
+        /* only while the workers of a previous configuration exit */
+
+        ngx_log_error(NGX_LOG_WARN, q->log, 0,
                       "no slot in \"security_report_metrics\" for queue "
-                      "\"%V\": it is not delivered", &q->name);
+                      "\"%V\" yet: it is not delivered", &q->name);
         return NGX_DECLINED;
     }
 
@@ -4297,11 +4300,13 @@ ngx_http_security_report_own(ngx_http_security_report_queue_t *q)
 
             if (err == NGX_ESRCH) {
                 why = "exited without letting go";
+                level = NGX_LOG_NOTICE;
                 rc = NGX_DONE;
             }
 
         } else if (o->lease < now) {
             why = "did not renew its lease";
+            level = NGX_LOG_WARN;
             rc = NGX_DONE;
         }
     }
@@ -4314,8 +4319,6 @@ ngx_http_security_report_own(ngx_http_security_report_queue_t *q)
     ngx_shmtx_unlock(&shpool->mutex);
 
     if (rc == NGX_DONE) {
-        level = (why && why[0] == 'd') ? NGX_LOG_WARN : NGX_LOG_NOTICE;
-
         if (why) {
             ngx_log_error(level, q->log, 0,
                           "security report queue \"%V\" is delivered by "
