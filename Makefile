@@ -44,7 +44,7 @@ PKGS_BUILD := nginx nginx-dev libsodium-dev libpcre2-dev libssl-dev \
               zlib1g-dev gcc make ca-certificates
 PKGS_RUN   := openssl curl gnupg
 PKGS_TEST  := gnupg sqv rnp curl openssl perl clang wrk libasan8 python3-nacl \
-              libubsan1 valgrind chromium
+              libubsan1 valgrind chromium libnss-wrapper
 
 FUZZ_TIME  ?= 60
 PROVE_ARGS ?=

@@ -5210,7 +5210,10 @@ ngx_http_security_report_peer_write(ngx_event_t *wev)
         }
 
         if (n <= 0) {
-            ngx_http_security_report_done(dl, 0, -1, "cannot send");
+            ngx_http_security_report_done(dl, 0, -1,
+                                          b->pos == b->start
+                                          ? "cannot connect"
+                                          : "cannot send");
             return;
         }
 
@@ -5272,8 +5275,14 @@ ngx_http_security_report_peer_read(ngx_event_t *rev)
         }
 
         if (n == 0 || n == NGX_ERROR) {
+
+            /* a connection refused is seen here first, with epoll */
+
             ngx_http_security_report_done(dl, 0, -1,
-                                          "closed before the response");
+                                          dl->request->pos
+                                          == dl->request->start
+                                          ? "cannot connect"
+                                          : "closed before the response");
             return;
         }
 
@@ -5387,9 +5396,9 @@ ngx_http_security_report_done(ngx_http_security_report_delivery_t *dl,
         }
 
         ngx_log_error(NGX_LOG_ERR, q->log, 0,
-                      "security report %*s not delivered to \"%V\": %s; "
-                      "moved to dead/", (size_t) SC_ULID_LEN, dl->id,
-                      &q->backend->url, d.reason);
+                      "security report %*s not delivered to \"%V\" at %V: "
+                      "%s; moved to dead/", (size_t) SC_ULID_LEN, dl->id,
+                      &q->backend->url, dl->peer.name, d.reason);
         break;
 
     default:
@@ -5405,16 +5414,17 @@ ngx_http_security_report_done(ngx_http_security_report_delivery_t *dl,
         if (why) {
             ngx_log_error(NGX_LOG_WARN, q->log, 0,
                           "security report %*s not delivered to \"%V\" "
-                          "(attempt %ui: %s): retrying in %uL s",
+                          "at %V (attempt %ui: %s): retrying in %uL s",
                           (size_t) SC_ULID_LEN, dl->id, &q->backend->url,
-                          *attempts, why, d.wait);
+                          dl->peer.name, *attempts, why, d.wait);
 
         } else {
             ngx_log_error(NGX_LOG_WARN, q->log, 0,
                           "security report %*s not delivered to \"%V\" "
-                          "(attempt %ui: status %ui): retrying in %uL s",
-                          (size_t) SC_ULID_LEN, dl->id, &q->backend->url,
-                          *attempts, status, d.wait);
+                          "at %V (attempt %ui: status %ui): retrying in "
+                          "%uL s", (size_t) SC_ULID_LEN, dl->id,
+                          &q->backend->url, dl->peer.name, *attempts,
+                          status, d.wait);
         }
     }
 

@@ -170,7 +170,14 @@ sub env {
         $env{UBSAN_OPTIONS} = "print_stacktrace=1:log_path=$logs/ubsan";
     }
 
-    return %env;
+    # a test's own: LD_PRELOAD comes after the sanitizers' runtimes
+    my %own = %{$self->{env} // {}};
+    if (defined(my $preload = delete $own{LD_PRELOAD})) {
+        $env{LD_PRELOAD} = join ' ', grep { defined } $env{LD_PRELOAD},
+                                                      $preload;
+    }
+
+    return (%env, %own);
 }
 
 # nginx -t: returns (exit status, output)
