@@ -2939,15 +2939,10 @@ ngx_http_security_report_rbtree_insert_value(ngx_rbtree_node_t *temp,
 
 
 /*
- * security_report_queue NAME spool=DIR [seal=FILE];
- * The spool's directories are created at start, owned by the worker user,
- * as nginx creates its own temporary directories.
- */
-
-/*
- * The accepting worker writes a byte to a queue's pipe once a report is in
- * new/; the worker that delivers the queue reads it and sends at once.
- * Made here, in the master, so that every worker has both ends.
+ * The accepting worker writes a report's id to its queue's pipe once the
+ * report is in new/; the worker that delivers the queue reads it and
+ * sends at once.  Made here, in the master, so that every worker has both
+ * ends.
  */
 
 static ngx_int_t
@@ -3005,6 +3000,12 @@ ngx_http_security_report_wake_cleanup(void *data)
     }
 }
 
+
+/*
+ * security_report_queue NAME spool=DIR [seal=FILE];
+ * The spool's directories are created at start, owned by the worker user,
+ * as nginx creates its own temporary directories.
+ */
 
 static char *
 ngx_http_security_report_queue_directive(ngx_conf_t *cf, ngx_command_t *cmd,
