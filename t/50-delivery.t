@@ -229,8 +229,20 @@ ok(wait_for(sub { -f "$dir/hmac/done/$id" }, 15),
 ok(@tries >= 1 && !grep({ $_->{id} ne $id } @tries),
    'delivered with the same webhook-id');
 
-like($t->http('/metrics', host => 'deliver.example')->{body},
-     qr/^security_report_dead_total 1$/m, 'the status page counts one dead letter');
+# the status page against what happened: files in the spool, and the
+# failed attempts nginx logged one by one
+my $status = $t->http('/metrics', host => 'deliver.example')->{body};
+like($status, qr/^security_report_dead_total 1$/m,
+     'the status page counts one dead letter');
+my $done = 0;
+$done += files($t, $_, 'done') for qw(hmac ed short quick sealed);
+like($status, qr/^security_report_delivered_total $done$/m,
+     "it counts as delivered the $done reports in done/");
+my $failed = () = $t->error_log =~ /\[warn\].* not delivered to .*: retrying in/g;
+like($status, qr/^security_report_delivery_failures_total $failed$/m,
+     "and the $failed failed attempts the log shows");
+like($status, qr/^security_report_spool_files\{queue="hmac",dir="done"\} @{[ scalar files($t, 'hmac', 'done') ]}$/m,
+     'the spool gauge counts done/');
 
 # --- a reload in the middle of a delivery
 
