@@ -126,7 +126,8 @@ static: deps-build $(STATIC_NGINX)
 
 test-static: deps-test static
 	SC_NGINX=$(STATIC_NGINX) SC_STATIC=1 prove $(PROVE_ARGS) \
-	    t/10-security-txt.t t/20-signing.t
+	    t/10-security-txt.t t/20-signing.t t/30-report.t t/50-delivery.t \
+	    t/51-delivery-tls.t
 
 # ---------------------------------------------------------------- pure core
 
