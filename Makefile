@@ -117,7 +117,8 @@ STATIC_NGINX := $(BUILD)/static/nginx
 $(STATIC_NGINX): config $(CORE_SRCS) $(CORE_HDRS) $(GLUE_SRCS)
 	@src=$$(./scripts/get-nginx-source) && cd $$src && \
 	./configure --with-http_ssl_module --with-threads --with-pcre-jit \
-	    --with-http_realip_module --add-module=$(CURDIR) \
+	    --with-http_realip_module --with-poll_module --with-select_module \
+	    --add-module=$(CURDIR) \
 	    --builddir=$(BUILD)/static > $(BUILD)/static-configure.log \
 	  || { tail -20 $(BUILD)/static-configure.log; exit 1; }; \
 	$(MAKE) -C $$src -f $(BUILD)/static/Makefile -j2 binary
@@ -126,8 +127,8 @@ static: deps-build $(STATIC_NGINX)
 
 test-static: deps-test static
 	SC_NGINX=$(STATIC_NGINX) SC_STATIC=1 prove $(PROVE_ARGS) \
-	    t/10-security-txt.t t/20-signing.t t/30-report.t t/50-delivery.t \
-	    t/51-delivery-tls.t
+	    t/10-security-txt.t t/20-signing.t t/30-report.t \
+	    t/34-event-methods.t t/50-delivery.t t/51-delivery-tls.t
 
 # ---------------------------------------------------------------- pure core
 

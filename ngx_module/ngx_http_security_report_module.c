@@ -275,6 +275,9 @@ static ngx_table_elt_t *ngx_http_security_report_header_in(
 static void ngx_http_security_report_token_key(ngx_http_request_t *r,
     u_char *key);
 
+#if (NGX_THREADS)
+static ngx_uint_t ngx_http_security_report_threads(ngx_conf_t *cf);
+#endif
 static ngx_int_t ngx_http_security_report_init(ngx_conf_t *cf);
 static ngx_int_t ngx_http_security_report_init_process(ngx_cycle_t *cycle);
 static void ngx_http_security_report_exit_process(ngx_cycle_t *cycle);
@@ -2358,6 +2361,53 @@ ngx_http_security_report_limit(ngx_http_request_t *r,
 
 /* after sodium_init(), which the security.txt part calls first */
 
+#if (NGX_THREADS)
+
+/*
+ * Thread pools need an event method that can be notified (epoll, kqueue,
+ * eventport); with poll or select nginx refuses them when workers start.
+ * The events block is read before http{} in any usual configuration; if
+ * it is not, the default method is assumed.
+ */
+
+static ngx_uint_t
+ngx_http_security_report_threads(ngx_conf_t *cf)
+{
+    ngx_uint_t           i;
+    ngx_module_t        *module;
+    ngx_event_conf_t    *ecf;
+    ngx_event_module_t  *em;
+
+    if (cf->cycle->conf_ctx[ngx_events_module.index] == NULL) {
+        return 1;
+    }
+
+    ecf = ngx_event_get_conf(cf->cycle->conf_ctx, ngx_event_core_module);
+
+    if (ecf == NULL || ecf->use == NGX_CONF_UNSET_UINT) {
+        return 1;
+    }
+
+    for (i = 0; cf->cycle->modules[i]; i++) {
+        module = cf->cycle->modules[i];
+
+        if (module->type != NGX_EVENT_MODULE
+            || module->ctx_index != ecf->use)
+        {
+            continue;
+        }
+
+        em = module->ctx;
+
+        return em->actions.notify != NULL;
+    }
+
+    return 1;
+}
+
+#endif
+
+
 static ngx_int_t
 ngx_http_security_report_init(ngx_conf_t *cf)
 {
@@ -2366,6 +2416,9 @@ ngx_http_security_report_init(ngx_conf_t *cf)
     ngx_http_security_report_main_conf_t   *rmcf;
 
     static ngx_str_t  name = ngx_string("security_report_metrics");
+#if (NGX_THREADS)
+    static ngx_str_t  pool_name = ngx_string("default");
+#endif
 
     if (!ngx_http_security_report_random_key_set) {
         randombytes_buf(ngx_http_security_report_random_key, 32);
@@ -2394,6 +2447,28 @@ ngx_http_security_report_init(ngx_conf_t *cf)
                            n, NGX_HTTP_SECURITY_REPORT_OWNERS);
         return NGX_ERROR;
     }
+
+#if (NGX_THREADS)
+
+    /* the spool is written in nginx's thread pool, where events allow */
+
+    if (ngx_http_security_report_threads(cf)) {
+        for (i = 0; i < rmcf->queues.nelts; i++) {
+            queues[i]->thread_pool = ngx_thread_pool_add(cf, &pool_name);
+            if (queues[i]->thread_pool == NULL) {
+                return NGX_ERROR;
+            }
+        }
+
+    } else {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "the event method cannot be used with thread "
+                           "pools: security reports are written to the "
+                           "spool by the worker itself, which waits for "
+                           "the disk");
+    }
+
+#endif
 
     rmcf->metrics_zone = ngx_shared_memory_add(cf, &name, 8 * ngx_pagesize,
                                            &ngx_http_security_report_module);
@@ -3400,17 +3475,6 @@ ngx_http_security_report_queue_directive(ngx_conf_t *cf, ngx_command_t *cmd,
         }
     }
 
-#if (NGX_THREADS)
-    {
-    ngx_str_t  pool_name = ngx_string("default");
-
-    q->thread_pool = ngx_thread_pool_add(cf, &pool_name);
-    if (q->thread_pool == NULL) {
-        return NGX_CONF_ERROR;
-    }
-    }
-#endif
-
     qp = ngx_array_push(&rmcf->queues);
     if (qp == NULL) {
         return NGX_CONF_ERROR;
@@ -4057,8 +4121,10 @@ static ngx_int_t ngx_http_security_report_listen(
 static void ngx_http_security_report_unlisten(
     ngx_http_security_report_queue_t *q);
 static void ngx_http_security_report_wake(ngx_event_t *rev);
-static void ngx_http_security_report_scan(
+static ngx_int_t ngx_http_security_report_scan(
     ngx_http_security_report_queue_t *q, ngx_uint_t what);
+static void ngx_http_security_report_pause(
+    ngx_http_security_report_queue_t *q, const char *what);
 static ngx_int_t ngx_http_security_report_send_one(
     ngx_http_security_report_queue_t *q, u_char *id);
 static void ngx_http_security_report_peer_write(ngx_event_t *wev);
@@ -4260,10 +4326,12 @@ ngx_http_security_report_own(ngx_http_security_report_queue_t *q)
 
         if (o == NULL) {
 
-            /* every slot is held: one may be a killed worker's */
+            /* every slot is held: one may be a killed or stuck worker's */
 
             for (i = 0; i < NGX_HTTP_SECURITY_REPORT_OWNERS; i++) {
-                if (kill(slots[i].pid, 0) == -1 && ngx_errno == NGX_ESRCH) {
+                if (slots[i].lease < now
+                    || (kill(slots[i].pid, 0) == -1 && ngx_errno == NGX_ESRCH))
+                {
                     o = &slots[i];
                     break;
                 }
@@ -4296,16 +4364,17 @@ ngx_http_security_report_own(ngx_http_security_report_queue_t *q)
     } else {
         was = o->pid;
 
-        if (kill(was, 0) == -1) {
-            err = ngx_errno;
+        err = (kill(was, 0) == -1) ? ngx_errno : 0;
 
-            if (err == NGX_ESRCH) {
-                why = "exited without letting go";
-                level = NGX_LOG_NOTICE;
-                rc = NGX_DONE;
-            }
+        if (err == NGX_ESRCH) {
+            why = "exited without letting go";
+            level = NGX_LOG_NOTICE;
+            rc = NGX_DONE;
 
         } else if (o->lease < now) {
+
+            /* stuck, or its pid now another user's process's (EPERM) */
+
             why = "did not renew its lease";
             level = NGX_LOG_WARN;
             rc = NGX_DONE;
@@ -4523,7 +4592,7 @@ ngx_http_security_report_cmp(const void *a, const void *b)
 }
 
 
-static void
+static ngx_int_t
 ngx_http_security_report_scan(ngx_http_security_report_queue_t *q,
     ngx_uint_t what)
 {
@@ -4541,15 +4610,27 @@ ngx_http_security_report_scan(ngx_http_security_report_queue_t *q,
     lease = ngx_http_security_report_lease(q);
     sub = (what == NGX_HTTP_SECURITY_REPORT_NEW) ? "new" : "cur";
 
+    /* the last batch is used up, whatever this listing gives */
+
+    if (what == NGX_HTTP_SECURITY_REPORT_NEW) {
+        if (q->batch_pool) {
+            ngx_destroy_pool(q->batch_pool);
+            q->batch_pool = NULL;
+        }
+
+        q->batch = NULL;
+        q->next = 0;
+    }
+
     path.data = name;
     path.len = ngx_snprintf(name, sizeof(name) - 1, "%V/%s", &q->spool, sub)
                - name;
     name[path.len] = '\0';
 
     if (ngx_open_dir(&path, &dir) == NGX_ERROR) {
-        ngx_log_error(NGX_LOG_ERR, q->log, ngx_errno,
+        ngx_log_error(NGX_LOG_CRIT, q->log, ngx_errno,
                       ngx_open_dir_n " \"%V\" failed", &path);
-        return;
+        return NGX_ERROR;
     }
 
     batch = NULL;
@@ -4559,14 +4640,14 @@ ngx_http_security_report_scan(ngx_http_security_report_queue_t *q,
         pool = ngx_create_pool(4096, q->log);
         if (pool == NULL) {
             ngx_close_dir(&dir);
-            return;
+            return NGX_ERROR;
         }
 
         batch = ngx_array_create(pool, 64, SC_ULID_LEN);
         if (batch == NULL) {
             ngx_destroy_pool(pool);
             ngx_close_dir(&dir);
-            return;
+            return NGX_ERROR;
         }
     }
 
@@ -4634,7 +4715,7 @@ ngx_http_security_report_scan(ngx_http_security_report_queue_t *q,
     ngx_close_dir(&dir);
 
     if (batch == NULL) {
-        return;
+        return NGX_OK;
     }
 
     ngx_qsort(batch->elts, batch->nelts, SC_ULID_LEN,
@@ -4644,13 +4725,10 @@ ngx_http_security_report_scan(ngx_http_security_report_queue_t *q,
         batch->nelts = NGX_HTTP_SECURITY_REPORT_BATCH;
     }
 
-    if (q->batch_pool) {
-        ngx_destroy_pool(q->batch_pool);
-    }
-
     q->batch_pool = pool;
     q->batch = batch;
-    q->next = 0;
+
+    return NGX_OK;
 }
 
 
@@ -4744,8 +4822,14 @@ ngx_http_security_report_deliver(ngx_event_t *ev)
 
                 listed = 1;
                 q->pending = 0;
-                ngx_http_security_report_scan(q,
-                                              NGX_HTTP_SECURITY_REPORT_NEW);
+
+                if (ngx_http_security_report_scan(q,
+                                                  NGX_HTTP_SECURITY_REPORT_NEW)
+                    != NGX_OK)
+                {
+                    ngx_http_security_report_pause(q, "read");
+                    return;
+                }
 
                 if (q->batch == NULL || q->batch->nelts == 0) {
 
@@ -4769,19 +4853,26 @@ ngx_http_security_report_deliver(ngx_event_t *ev)
         }
 
         if (rc == NGX_ERROR) {
-
-            /* the spool cannot be written: logged, and tried again later */
-
-            ngx_log_error(NGX_LOG_CRIT, q->log, 0,
-                          "security report queue \"%V\" pauses for %T s: "
-                          "its spool \"%V\" cannot be written", &q->name,
-                          q->retry_max, &q->spool);
-
-            q->paused = now + q->retry_max;
-            ngx_add_timer(&q->timer, NGX_HTTP_SECURITY_REPORT_WATCH);
+            ngx_http_security_report_pause(q, "written");
             return;
         }
     }
+}
+
+
+/* the spool cannot be used: logged, and tried again after retry_max */
+
+static void
+ngx_http_security_report_pause(ngx_http_security_report_queue_t *q,
+    const char *what)
+{
+    ngx_log_error(NGX_LOG_CRIT, q->log, 0,
+                  "security report queue \"%V\" pauses for %T s: its spool "
+                  "\"%V\" cannot be %s", &q->name, q->retry_max, &q->spool,
+                  what);
+
+    q->paused = ngx_time() + q->retry_max;
+    ngx_add_timer(&q->timer, NGX_HTTP_SECURITY_REPORT_WATCH);
 }
 
 
@@ -4808,6 +4899,10 @@ ngx_http_security_report_send_one(ngx_http_security_report_queue_t *q,
     ngx_http_security_report_delivery_t  *dl;
     u_char                                sig[SC_WEBHOOK_SIG_MAX];
     u_char                                path[NGX_MAX_PATH];
+
+    if (!sc_ulid_valid(id, SC_ULID_LEN)) {
+        return NGX_DECLINED;
+    }
 
     now = ngx_time();
 

@@ -42,7 +42,7 @@ $t->run(<<'EOF');
     }
 EOF
 
-$t->log_ok(qr/\[crit\].*(rename\(\)|pauses for|stays in cur)/);
+$t->log_ok(qr/\[crit\].*(rename\(\)|opendir\(\)|pauses for|stays in cur)/);
 
 sub metric {
     my ($name) = @_;
@@ -87,6 +87,27 @@ ok(-f "$dir/q/new/$id", 'the report waits in new/');
 remake('cur');
 ok(wait_for(sub { -f "$dir/q/done/$id" }, 5),
    'cur/ back: the report is delivered');
+
+# --- new/ cannot be listed (no read permission), after a batch was used
+# up: the queue pauses; nothing else in the spool is touched
+
+backend($t, '--fail', 1);
+$id = post_report($t, '/q', 'retried from a listing');
+ok(wait_for(sub { -f "$dir/q/done/$id" }, 5),
+   'a retry found by listing new/ is delivered');
+backend($t);
+$mark = length $t->error_log;
+chmod 0300, "$dir/q/new" or die "chmod: $!";
+ok(wait_for(sub { substr($t->error_log, $mark) =~ /cannot be read/ }, 5),
+   'the failed listing pauses the queue');
+like(substr($t->error_log, $mark),
+     qr/\[crit\].*opendir\(\) ".*\/q\/new" failed .*\n.*\[crit\].*queue "q" pauses for 1 s: its spool ".*\/q" cannot be read/,
+     'both logged at crit');
+sleep 2;
+ok(-d "$dir/q/cur" && -d "$dir/q/new", 'the spool directories are left alone');
+chmod 0700, "$dir/q/new" or die "chmod: $!";
+$id = post_report($t, '/q', 'after the listing works again');
+ok(wait_for(sub { -f "$dir/q/done/$id" }, 5), 'delivery goes on');
 
 # --- done/ gone: the backend takes it, but it stays in cur/
 

@@ -100,6 +100,7 @@ sub write_conf {
     my ($self, $http, %opts) = @_;
     my $dir = $self->{dir};
     my $main = $opts{main} // '';
+    my $events = $opts{events} // '';
     my $workers = $opts{workers} // $self->{workers};
     my $level = $opts{log_level} // 'info';
 
@@ -118,6 +119,7 @@ pid $dir/nginx.pid;
 $main
 events {
     worker_connections 1024;
+    $events
 }
 
 http {
