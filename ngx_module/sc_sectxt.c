@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sc_sectxt.h"
+#include "sc_json.h"
 
 
 #define sc_lower(c)     (unsigned char) (((c) >= 'A' && (c) <= 'Z')          \
@@ -466,66 +467,28 @@ sc_sectxt_check_languages(const unsigned char *p, size_t len)
 const char *
 sc_sectxt_check_text(const unsigned char *p, size_t len)
 {
-    size_t         i, need;
-    uint32_t       cp, min;
-    unsigned char  c;
+    size_t    i, n;
+    uint32_t  cp;
 
     if (len > SC_SECTXT_MAX_LINE - 2) {
         return "the value is longer than the 2048 characters a line may "
                "have (RFC 9116 section 5.4)";
     }
 
-    for (i = 0; i < len; /* void */) {
-        c = p[i++];
+    for (i = 0; i < len; i += n) {
+        n = sc_json_utf8_char(p + i, len - i, &cp);
 
-        if (c < 0x80) {
-            if (c == '\r' || c == '\n') {
-                return "the value holds a line break (CR or LF), which "
-                       "would end the field early (RFC 9116 section 4)";
-            }
-
-            if ((c < 0x20 && c != '\t') || c == 0x7f) {
-                return "the value holds a control character";
-            }
-
-            continue;
-        }
-
-        if (c >= 0xc2 && c <= 0xdf) {
-            need = 1;
-            cp = c & 0x1f;
-            min = 0x80;
-
-        } else if (c >= 0xe0 && c <= 0xef) {
-            need = 2;
-            cp = c & 0x0f;
-            min = 0x800;
-
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            need = 3;
-            cp = c & 0x07;
-            min = 0x10000;
-
-        } else {
+        if (n == 0) {
             return "the value is not valid UTF-8 (RFC 9116 section 4)";
         }
 
-        if (len - i < need) {
-            return "the value is not valid UTF-8 (RFC 9116 section 4)";
+        if (cp == '\r' || cp == '\n') {
+            return "the value holds a line break (CR or LF), which "
+                   "would end the field early (RFC 9116 section 4)";
         }
 
-        while (need--) {
-            c = p[i++];
-
-            if ((c & 0xc0) != 0x80) {
-                return "the value is not valid UTF-8 (RFC 9116 section 4)";
-            }
-
-            cp = (cp << 6) | (c & 0x3f);
-        }
-
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-            return "the value is not valid UTF-8 (RFC 9116 section 4)";
+        if ((cp < 0x20 && cp != '\t') || cp == 0x7f) {
+            return "the value holds a control character";
         }
 
         if (cp == 0xfeff) {
