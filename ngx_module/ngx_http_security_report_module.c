@@ -77,7 +77,7 @@ typedef struct {
 /* a report's failed attempts, kept by the delivering worker */
 
 typedef struct {
-    ngx_rbtree_node_t                  node;      /* key: crc32 of id */
+    ngx_str_node_t                     sn;        /* crc32 of id, and id */
     u_char                             id[SC_ULID_LEN];
     ngx_uint_t                         attempts;
 } ngx_http_security_report_attempts_t;
@@ -4142,14 +4142,12 @@ static ngx_int_t ngx_http_security_report_move(
     const char *to, time_t mtime);
 static void ngx_http_security_report_hold(
     ngx_http_security_report_queue_t *q, u_char *id, time_t mtime);
-static ngx_uint_t *ngx_http_security_report_attempts(
-    ngx_http_security_report_queue_t *q, u_char *id, ngx_uint_t create);
+static ngx_http_security_report_attempts_t *
+    ngx_http_security_report_attempts(ngx_http_security_report_queue_t *q,
+    u_char *id, ngx_uint_t create);
 static void ngx_http_security_report_forget(
     ngx_http_security_report_queue_t *q, u_char *id);
 static void ngx_http_security_report_count_dead(void);
-static void ngx_http_security_report_attempts_insert(
-    ngx_rbtree_node_t *temp, ngx_rbtree_node_t *node,
-    ngx_rbtree_node_t *sentinel);
 
 
 static time_t
@@ -4222,7 +4220,7 @@ ngx_http_security_report_init_process(ngx_cycle_t *cycle)
         q->log = cycle->log;
 
         ngx_rbtree_init(&q->attempts, &q->sentinel,
-                        ngx_http_security_report_attempts_insert);
+                        ngx_str_rbtree_insert_value);
 
         q->fresh = ngx_palloc(cycle->pool,
                               NGX_HTTP_SECURITY_REPORT_FRESH * SC_ULID_LEN);
@@ -5418,10 +5416,11 @@ ngx_http_security_report_done(ngx_http_security_report_delivery_t *dl,
     ngx_uint_t status, int64_t retry_after, const char *why)
 {
     time_t                                 now, age;
-    ngx_uint_t                            *attempts, one;
+    ngx_uint_t                             attempts;
     sc_webhook_decision_t                  d;
     ngx_http_security_report_queue_t      *q;
     ngx_http_security_report_metrics_t    *m;
+    ngx_http_security_report_attempts_t   *a;
     ngx_http_security_report_main_conf_t  *rmcf;
 
     q = dl->queue;
@@ -5432,17 +5431,13 @@ ngx_http_security_report_done(ngx_http_security_report_delivery_t *dl,
                                               ngx_http_security_report_module);
     m = rmcf->metrics;
 
-    attempts = ngx_http_security_report_attempts(q, dl->id, 1);
-    one = 1;
+    /* without memory for the count, this is taken for a first attempt */
 
-    if (attempts == NULL) {
-        attempts = &one;
-    }
-
-    (*attempts)++;
+    a = ngx_http_security_report_attempts(q, dl->id, 1);
+    attempts = a ? ++a->attempts : 1;
 
     d = sc_webhook_decide((unsigned) status, retry_after,
-                          (unsigned) *attempts, (uint64_t) q->retry_max,
+                          (unsigned) attempts, (uint64_t) q->retry_max,
                           (uint64_t) ngx_max(age, 0),
                           (uint64_t) q->max_age, randombytes_random());
 
@@ -5512,14 +5507,14 @@ ngx_http_security_report_done(ngx_http_security_report_delivery_t *dl,
                           "security report %*s not delivered to \"%V\" "
                           "at %V (attempt %ui: %s): retrying in %uL s",
                           (size_t) SC_ULID_LEN, dl->id, &q->backend->url,
-                          dl->peer.name, *attempts, why, d.wait);
+                          dl->peer.name, attempts, why, d.wait);
 
         } else {
             ngx_log_error(NGX_LOG_WARN, q->log, 0,
                           "security report %*s not delivered to \"%V\" "
                           "at %V (attempt %ui: status %ui): retrying in "
                           "%uL s", (size_t) SC_ULID_LEN, dl->id,
-                          &q->backend->url, dl->peer.name, *attempts,
+                          &q->backend->url, dl->peer.name, attempts,
                           status, d.wait);
         }
     }
@@ -5635,36 +5630,25 @@ ngx_http_security_report_hold(ngx_http_security_report_queue_t *q,
 }
 
 
-static ngx_uint_t *
+/* a report's failed attempts, by (crc32, id) as nginx keeps strings */
+
+static ngx_http_security_report_attempts_t *
 ngx_http_security_report_attempts(ngx_http_security_report_queue_t *q,
     u_char *id, ngx_uint_t create)
 {
     uint32_t                              hash;
-    ngx_rbtree_node_t                    *node, *sentinel;
+    ngx_str_t                             name;
     ngx_http_security_report_attempts_t  *a;
 
+    name.len = SC_ULID_LEN;
+    name.data = id;
     hash = ngx_crc32_short(id, SC_ULID_LEN);
 
-    node = q->attempts.root;
-    sentinel = q->attempts.sentinel;
+    a = (ngx_http_security_report_attempts_t *)
+            ngx_str_rbtree_lookup(&q->attempts, &name, hash);
 
-    while (node != sentinel) {
-        a = (ngx_http_security_report_attempts_t *) node;
-
-        if (hash == node->key
-            && ngx_memcmp(a->id, id, SC_ULID_LEN) == 0)
-        {
-            return &a->attempts;
-        }
-
-        node = (hash < node->key
-                || (hash == node->key
-                    && ngx_memcmp(id, a->id, SC_ULID_LEN) < 0))
-               ? node->left : node->right;
-    }
-
-    if (!create) {
-        return NULL;
+    if (a || !create) {
+        return a;
     }
 
     a = ngx_alloc(sizeof(ngx_http_security_report_attempts_t), q->log);
@@ -5672,13 +5656,15 @@ ngx_http_security_report_attempts(ngx_http_security_report_queue_t *q,
         return NULL;
     }
 
-    a->node.key = hash;
-    a->attempts = 0;
     ngx_memcpy(a->id, id, SC_ULID_LEN);
+    a->sn.node.key = hash;
+    a->sn.str.len = SC_ULID_LEN;
+    a->sn.str.data = a->id;
+    a->attempts = 0;
 
-    ngx_rbtree_insert(&q->attempts, &a->node);
+    ngx_rbtree_insert(&q->attempts, &a->sn.node);
 
-    return &a->attempts;
+    return a;
 }
 
 
@@ -5696,63 +5682,18 @@ ngx_http_security_report_count_dead(void)
 }
 
 
-/* attempts by (crc32, id), so that ids sharing a hash are found */
-
-static void
-ngx_http_security_report_attempts_insert(ngx_rbtree_node_t *temp,
-    ngx_rbtree_node_t *node, ngx_rbtree_node_t *sentinel)
-{
-    ngx_rbtree_node_t                    **p;
-    ngx_http_security_report_attempts_t   *a, *at;
-
-    for ( ;; ) {
-
-        if (node->key < temp->key) {
-            p = &temp->left;
-
-        } else if (node->key > temp->key) {
-            p = &temp->right;
-
-        } else {
-            a = (ngx_http_security_report_attempts_t *) node;
-            at = (ngx_http_security_report_attempts_t *) temp;
-
-            p = (ngx_memcmp(a->id, at->id, SC_ULID_LEN) < 0)
-                ? &temp->left : &temp->right;
-        }
-
-        if (*p == sentinel) {
-            break;
-        }
-
-        temp = *p;
-    }
-
-    *p = node;
-    node->parent = temp;
-    node->left = sentinel;
-    node->right = sentinel;
-    ngx_rbt_red(node);
-}
-
-
 static void
 ngx_http_security_report_forget(ngx_http_security_report_queue_t *q,
     u_char *id)
 {
-    ngx_uint_t                           *attempts;
     ngx_http_security_report_attempts_t  *a;
 
-    attempts = ngx_http_security_report_attempts(q, id, 0);
+    a = ngx_http_security_report_attempts(q, id, 0);
 
-    if (attempts == NULL) {
+    if (a == NULL) {
         return;
     }
 
-    a = (ngx_http_security_report_attempts_t *)
-            ((u_char *) attempts
-             - offsetof(ngx_http_security_report_attempts_t, attempts));
-
-    ngx_rbtree_delete(&q->attempts, &a->node);
+    ngx_rbtree_delete(&q->attempts, &a->sn.node);
     ngx_free(a);
 }
